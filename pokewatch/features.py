@@ -1,0 +1,213 @@
+"""One vectorised feature builder for training and scoring: each day sees only its own past.
+
+History arrives long (one row per series and day) and is pivoted to day × series arrays, so every
+feature is one array operation over the whole catalogue (bottleneck's moving windows), never a loop
+over series.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import bottleneck as bn
+import numpy as np
+import pandas as pd
+
+from pokewatch.sources.base import PLACEHOLDER_PRICE
+
+KEY = ["product_id", "variant"]
+KNOWN_VARIANTS = [
+    "Normal",
+    "Holofoil",
+    "Reverse Holofoil",
+    "1st Edition",
+    "1st Edition Holofoil",
+    "Unlimited",
+    "Unlimited Holofoil",
+]
+KNOWN_RARITIES = [
+    "Common",
+    "Uncommon",
+    "Rare",
+    "Holo Rare",
+    "Double Rare",
+    "Ultra Rare",
+    "Illustration Rare",
+    "Special Illustration Rare",
+    "Hyper Rare",
+    "Secret Rare",
+    "Promo",
+    "Code Card",
+]
+FEATURES = [
+    "log_last",
+    "ret_1",
+    "ret_7",
+    "dev_med_3",
+    "dev_med_7",
+    "dev_med_30",
+    "dev_mean_3",
+    "vol_7",
+    "vol_30",
+    "momentum_3",
+    "days_observed",
+    "flat_share_30",
+    "spread_high_low",
+    "spread_mid",
+    "spread_low",
+    "set_age_days",
+    "variant_code",
+    "rarity_code",
+]
+CATEGORICAL_FEATURES = ["variant_code", "rarity_code"]
+
+
+@dataclass
+class Panel:
+    """Day × series arrays of one price history (NaN where a series has no price that day)."""
+
+    days: pd.DatetimeIndex
+    series: pd.DataFrame  # product_id, variant, set_id, rarity, release_date; row i = column i of the arrays
+    market: np.ndarray
+    low: np.ndarray
+    mid: np.ndarray
+    high: np.ndarray
+
+    def day_index(self, day: dt.date) -> int:
+        return int(self.days.get_loc(pd.Timestamp(day)))
+
+
+def build_panel(history: pd.DataFrame, cards: pd.DataFrame | None = None, sets: pd.DataFrame | None = None) -> Panel:
+    """Pivot long history (as_of, product_id, variant, set_id, low, mid, high, market) to day × series arrays."""
+    history = history.copy()
+    history["as_of"] = pd.to_datetime(history["as_of"])
+    days = pd.date_range(history["as_of"].min(), history["as_of"].max(), freq="D")
+    # Series numbered in order of first appearance; drop_duplicates keeps that same order.
+    codes = history.groupby(KEY, sort=False).ngroup().to_numpy()
+    series = history[KEY].drop_duplicates().reset_index(drop=True)
+    first_set = history.groupby(codes)["set_id"].last()
+    series["set_id"] = first_set.reindex(range(len(series))).to_numpy()
+    day_pos = (history["as_of"] - days[0]).dt.days.to_numpy()
+
+    def matrix(column: str) -> np.ndarray:
+        out = np.full((len(days), len(series)), np.nan)
+        values = history[column].to_numpy(dtype="float64", na_value=np.nan)
+        if column in ("low", "mid", "high"):
+            values = np.where(values >= PLACEHOLDER_PRICE, np.nan, values)  # placeholder listings
+        values = np.where(values > 0, values, np.nan)  # 0 or negative is not a price
+        out[day_pos, codes] = values
+        return out
+
+    series["rarity"] = _lookup(series, cards, "product_id", "rarity")
+    series["release_date"] = pd.to_datetime(_lookup(series, sets, "set_id", "release_date"), errors="coerce")
+    first_seen = history.groupby("set_id")["as_of"].min()
+    series["release_date"] = series["release_date"].fillna(series["set_id"].map(first_seen))
+    return Panel(days, series, matrix("market"), matrix("low"), matrix("mid"), matrix("high"))
+
+
+def _lookup(series: pd.DataFrame, table: pd.DataFrame | None, key: str, column: str) -> np.ndarray:
+    if table is None or table.empty or column not in table:
+        return np.full(len(series), None, dtype=object)
+    mapping = table.drop_duplicates(key).set_index(key)[column]
+    return series[key].map(mapping).to_numpy()
+
+
+def _log_ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log(a / b)
+
+
+def _shift(a: np.ndarray, k: int) -> np.ndarray:
+    out = np.full_like(a, np.nan)
+    out[k:] = a[:-k]
+    return out
+
+
+def _ffill(a: np.ndarray) -> np.ndarray:
+    """Carry each series' last observed price forward along the days."""
+    idx = np.where(~np.isnan(a), np.arange(a.shape[0])[:, None], 0)
+    np.maximum.accumulate(idx, axis=0, out=idx)
+    out = a[idx, np.arange(a.shape[1])]
+    return out
+
+
+def feature_arrays(panel: Panel) -> dict[str, np.ndarray]:
+    """Every feature for every (day, series), each computed from that day and the days before it."""
+    market, last = panel.market, _ffill(panel.market)
+    observed = ~np.isnan(market)
+    log_last = np.log(last)
+    returns = np.diff(log_last, axis=0, prepend=np.nan)
+    changed = np.where(np.isnan(returns), np.nan, (np.abs(returns) > 1e-9).astype(float))
+    n_days = len(panel.days)
+    day_numbers = (panel.days - pd.Timestamp("1970-01-01")).days.to_numpy()[:, None]
+    release = (panel.series["release_date"] - pd.Timestamp("1970-01-01")).dt.days.to_numpy(dtype="float64")
+    variant_code = pd.Categorical(panel.series["variant"], categories=KNOWN_VARIANTS).codes.astype(float)
+    rarity_code = pd.Categorical(panel.series["rarity"], categories=KNOWN_RARITIES).codes.astype(float)
+    ones = np.ones((n_days, 1))
+    return {
+        "log_last": log_last,
+        "ret_1": _log_ratio(last, _shift(last, 1)),
+        "ret_7": _log_ratio(last, _shift(last, 7)),
+        "dev_med_3": _log_ratio(last, bn.move_median(market, 3, min_count=1, axis=0)),
+        "dev_med_7": _log_ratio(last, bn.move_median(market, 7, min_count=1, axis=0)),
+        "dev_med_30": _log_ratio(last, bn.move_median(market, 30, min_count=1, axis=0)),
+        "dev_mean_3": _log_ratio(last, bn.move_mean(market, 3, min_count=1, axis=0)),
+        "vol_7": bn.move_std(returns, 7, min_count=2, axis=0),
+        "vol_30": bn.move_std(returns, 30, min_count=2, axis=0),
+        "momentum_3": _log_ratio(bn.move_mean(last, 3, min_count=1, axis=0), _shift(last, 3)),
+        "days_observed": np.cumsum(observed, axis=0).astype(float),
+        "flat_share_30": 1.0 - bn.move_mean(changed, 30, min_count=1, axis=0),
+        "spread_high_low": _log_ratio(panel.high, panel.low),
+        "spread_mid": _log_ratio(panel.mid, market),
+        "spread_low": _log_ratio(panel.low, market),
+        "set_age_days": day_numbers - release[None, :],
+        "variant_code": ones * np.where(variant_code < 0, np.nan, variant_code)[None, :],
+        "rarity_code": ones * np.where(rarity_code < 0, np.nan, rarity_code)[None, :],
+    }
+
+
+def baseline_arrays(panel: Panel) -> dict[str, np.ndarray]:
+    """The three naive fair prices a model must beat, per (day, series)."""
+    market, last = panel.market, _ffill(panel.market)
+    return {
+        "last_price": last,
+        "rolling_median_7": bn.move_median(market, 7, min_count=1, axis=0),
+        # The seed's rule: mean of the last three rows, today's included.
+        "seed_mean_3": bn.move_mean(market, 3, min_count=1, axis=0),
+    }
+
+
+def target_array(panel: Panel, horizon: int, min_observations: int = 3) -> np.ndarray:
+    """Fair price: the median market price over the next `horizon` days (NaN when too few are observed)."""
+    future = np.full_like(panel.market, np.nan)
+    future[:-horizon] = bn.move_median(panel.market[::-1], horizon, min_count=min_observations, axis=0)[::-1][
+        1 : len(panel.days) - horizon + 1
+    ]
+    return future
+
+
+def frame_for_days(panel: Panel, day_positions: list[int], with_target: int | None = None) -> pd.DataFrame:
+    """Long rows (one per series priced on each requested day) with features, baselines and target."""
+    features = feature_arrays(panel)
+    baselines = baseline_arrays(panel)
+    target = target_array(panel, with_target) if with_target else None
+    frames = []
+    for j in day_positions:
+        priced = ~np.isnan(panel.market[j])
+        if target is not None:
+            priced &= ~np.isnan(target[j])
+        cols = np.flatnonzero(priced)
+        part = panel.series.iloc[cols][["product_id", "variant", "set_id"]].reset_index(drop=True)
+        part["as_of"] = panel.days[j].date()
+        part["market"] = panel.market[j, cols]
+        part["low"] = np.where(np.isnan(panel.low[j, cols]), np.nan, panel.low[j, cols])
+        part["high"] = panel.high[j, cols]
+        for name in FEATURES:
+            part[name] = features[name][j, cols]
+        for name, values in baselines.items():
+            part[f"baseline_{name}"] = values[j, cols]
+        if target is not None:
+            part["target"] = target[j, cols]
+        frames.append(part)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

@@ -1,0 +1,129 @@
+"""Landing: one day of one source into `pokewatch.prices` (with its sets and cards), all or nothing, idempotent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+
+import pandas as pd
+import psycopg
+
+from pokewatch.sources.base import PRICE_COLUMNS, DayLanding
+
+COPY_CHUNK_ROWS = 200_000
+
+
+def copy_frame(conn: psycopg.Connection, table: str, frame: pd.DataFrame, columns: list[str]) -> int:
+    """Stream a frame into a table with COPY (CSV text, NaN → NULL): the fast path PostgreSQL offers."""
+    with conn.cursor().copy(f"copy {table} ({', '.join(columns)}) from stdin (format csv)") as copy:
+        for start in range(0, len(frame), COPY_CHUNK_ROWS):
+            buffer = io.StringIO()
+            frame.iloc[start : start + COPY_CHUNK_ROWS][columns].to_csv(buffer, index=False, header=False)
+            copy.write(buffer.getvalue())
+    return len(frame)
+
+
+@dataclass
+class LandingResult:
+    source: str
+    days: int
+    rows: int
+    inserted: int
+    updated: int
+
+
+def land_prices(
+    conn: psycopg.Connection, source: str, prices: pd.DataFrame, last_updated: str | None = None
+) -> LandingResult:
+    """Upsert price rows (with an `as_of` column) and mark each of their days complete for the source.
+
+    Runs inside the caller's transaction; a row that is already there with the same values is not touched,
+    so landing the same day twice changes nothing.
+    """
+    conn.execute(
+        "create temp table if not exists staging_prices "
+        "(like pokewatch.prices including defaults) on commit delete rows"
+    )
+    conn.execute("truncate staging_prices")
+    columns = ["as_of", *PRICE_COLUMNS]
+    frame = prices.assign(source=source)
+    copy_frame(conn, "staging_prices", frame, ["source", *columns])
+    counts = conn.execute(
+        """
+        with upserted as (
+            insert into pokewatch.prices as p (source, as_of, product_id, variant, set_id,
+                                               low, mid, high, market, direct_low)
+            select source, as_of, product_id, variant, set_id, low, mid, high, market, direct_low
+            from staging_prices
+            on conflict (source, product_id, variant, as_of) do update
+            set set_id = excluded.set_id, low = excluded.low, mid = excluded.mid, high = excluded.high,
+                market = excluded.market, direct_low = excluded.direct_low, collected_at = now()
+            where (p.set_id, p.low, p.mid, p.high, p.market, p.direct_low)
+                  is distinct from
+                  (excluded.set_id, excluded.low, excluded.mid, excluded.high, excluded.market, excluded.direct_low)
+            returning (xmax = 0) as inserted
+        )
+        select count(*) filter (where inserted), count(*) filter (where not inserted) from upserted
+        """
+    ).fetchone()
+    # Every priced product gets a cards row (names arrive with products), so views can join on set.
+    conn.execute(
+        """
+        insert into pokewatch.cards (product_id, set_id)
+        select distinct on (product_id) product_id, set_id from staging_prices
+        order by product_id, set_id
+        on conflict (product_id) do nothing
+        """
+    )
+    days = conn.execute(
+        """
+        insert into pokewatch.landings as l (source, as_of, rows, sets, last_updated)
+        select %s, as_of, count(*), count(distinct set_id), %s from staging_prices group by as_of
+        on conflict (source, as_of) do update
+        set rows = excluded.rows, sets = excluded.sets,
+            last_updated = coalesce(excluded.last_updated, l.last_updated), landed_at = now()
+        returning as_of
+        """,
+        (source, last_updated),
+    ).fetchall()
+    conn.execute("truncate staging_prices")
+    return LandingResult(source, len(days), len(frame), counts[0], counts[1])
+
+
+SET_COLUMNS = ["set_id", "name", "abbreviation", "series", "release_date", "modified_on"]
+CARD_COLUMNS = ["product_id", "set_id", "name", "clean_name", "number", "rarity", "card_type"]
+
+
+def upsert_reference(conn: psycopg.Connection, table: str, frame: pd.DataFrame, columns: list[str]) -> int:
+    """Upsert `sets` or `cards` rows; a known value is never overwritten by a missing one."""
+    if frame.empty:
+        return 0
+    key, cols = columns[0], [c for c in columns if c in frame]
+    staging = f"staging_{table}"
+    conn.execute(f"create temp table if not exists {staging} (like pokewatch.{table}) on commit drop")
+    copy_frame(conn, staging, frame, cols)
+    merged = [f"coalesce(excluded.{c}, t.{c})" for c in cols]
+    conn.execute(
+        f"insert into pokewatch.{table} as t ({', '.join(cols)}) "
+        f"select distinct on ({key}) {', '.join(cols)} from {staging} "
+        f"on conflict ({key}) do update set "
+        + ", ".join(f"{c} = {m}" for c, m in zip(cols, merged) if c != key)
+        + f", updated_at = now() where ({', '.join('t.' + c for c in cols)}) is distinct from ({', '.join(merged)})"
+    )
+    conn.execute(f"drop table {staging}")
+    return len(frame)
+
+
+def land_day(conn: psycopg.Connection, day: DayLanding) -> LandingResult:
+    """Land one source-day with its reference data in the caller's transaction."""
+    upsert_reference(conn, "sets", day.sets, SET_COLUMNS)
+    upsert_reference(conn, "cards", day.cards, CARD_COLUMNS)
+    prices = day.prices.assign(as_of=day.as_of)
+    return land_prices(conn, day.source, prices, day.last_updated)
+
+
+def last_landing(conn: psycopg.Connection, source: str) -> tuple[dt.date, str | None] | None:
+    return conn.execute(
+        "select as_of, last_updated from pokewatch.landings where source = %s order by as_of desc limit 1", (source,)
+    ).fetchone()

@@ -1,0 +1,71 @@
+"""Publication: a run's signals appear all at once (COPY to staging, swap in one transaction); the runs table."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pandas as pd
+import psycopg
+
+from pokewatch.landing import copy_frame
+
+SIGNAL_COLUMNS = [
+    "product_id", "variant", "as_of", "model_version", "market_price", "fair_price", "fair_low", "fair_high",
+    "deviation_pct", "signal", "confidence", "reason", "run_id",
+]
+
+
+def publish_signals(conn: psycopg.Connection, signals: pd.DataFrame, as_of: dt.date, model_version: int) -> int:
+    """Replace the day's signals of this model version with these, in the caller's transaction.
+
+    Readers see the old set until commit and the new one after it, never a mix.
+    """
+    conn.execute(
+        "create temp table if not exists staging_signals (like pokewatch.signals including defaults) "
+        "on commit delete rows"
+    )
+    rounded = signals.copy()
+    for column in ("market_price", "fair_price", "fair_low", "fair_high"):
+        rounded[column] = rounded[column].round(2)
+    copy_frame(conn, "staging_signals", rounded, SIGNAL_COLUMNS)
+    conn.execute("delete from pokewatch.signals where as_of = %s and model_version = %s", (as_of, model_version))
+    inserted = conn.execute(
+        f"insert into pokewatch.signals ({', '.join(SIGNAL_COLUMNS)}) "
+        f"select {', '.join(SIGNAL_COLUMNS)} from staging_signals"
+    ).rowcount
+    return inserted
+
+
+def start_run(conn: psycopg.Connection, as_of: dt.date, flow_run_id: str | None = None) -> uuid.UUID:
+    run_id = uuid.uuid4()
+    conn.execute(
+        "insert into pokewatch.runs (run_id, flow_run_id, as_of, status) values (%s, %s, %s, 'running')",
+        (run_id, flow_run_id, as_of),
+    )
+    return run_id
+
+
+STAGE_COLUMNS = {"collect", "validate", "train", "score", "publish"}
+
+
+def record_stage(conn: psycopg.Connection, run_id: uuid.UUID, stage: str, rows: int | None, seconds: float) -> None:
+    if stage not in STAGE_COLUMNS:
+        raise ValueError(f"unknown stage {stage!r}")
+    conn.execute(
+        f"update pokewatch.runs set {stage}_rows = %s, {stage}_seconds = %s where run_id = %s",
+        (rows, seconds, run_id),
+    )
+
+
+def finish_run(conn: psycopg.Connection, run_id: uuid.UUID, status: str, *, model_version: int | None = None,
+               decision: str | None = None, error: str | None = None) -> None:
+    conn.execute(
+        """
+        update pokewatch.runs
+        set status = %s, finished_at = now(), error = %s,
+            model_version = coalesce(%s, model_version), decision = coalesce(%s, decision)
+        where run_id = %s
+        """,
+        (status, error, model_version, decision, run_id),
+    )

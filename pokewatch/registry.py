@@ -1,0 +1,119 @@
+"""MLflow: log each trained model, register it, and move the `champion` alias only on evidence."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from pokewatch.settings import Settings
+
+log = logging.getLogger(__name__)
+EXPERIMENT = "pokewatch"
+CHAMPION, CHALLENGER = "champion", "challenger"
+# Pinned so logging does not resolve the environment (saves seconds) and a loader knows what it needs.
+PIP_REQUIREMENTS = ["scikit-learn", "pandas", "numpy", "bottleneck"]
+# skops refuses unknown types on load; these are ours and scikit-learn's, written by this code only.
+SKOPS_TRUSTED_TYPES = [
+    "pokewatch.model.FairPriceModel",
+    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+    "sklearn.utils.validation.check_array",
+    "functools.partial",
+]
+
+
+def mlflow_client(settings: Settings):
+    """Point MLflow at the configured tracking URI (default: SQLite under HOME/mlflow) and return a client."""
+    import mlflow
+
+    mlflow.set_tracking_uri(settings.tracking_uri)
+    mlflow.set_registry_uri(settings.tracking_uri)
+    if mlflow.get_experiment_by_name(EXPERIMENT) is None:
+        artifact_location = None if settings.mlflow_tracking_uri else settings.mlflow_artifact_location
+        mlflow.create_experiment(EXPERIMENT, artifact_location=artifact_location)
+    mlflow.set_experiment(EXPERIMENT)
+    return mlflow.MlflowClient()
+
+
+@dataclass
+class Champion:
+    version: int
+    model: Any
+
+
+def load_alias(settings: Settings, alias: str = CHAMPION) -> Champion | None:
+    import mlflow
+    from mlflow.exceptions import MlflowException
+
+    client = mlflow_client(settings)
+    try:
+        mv = client.get_model_version_by_alias(settings.model_name, alias)
+    except MlflowException:
+        return None
+    return Champion(int(mv.version), mlflow.sklearn.load_model(f"models:/{settings.model_name}@{alias}"))
+
+
+def log_and_register(settings: Settings, model, params: dict, metrics: dict, slices: list[dict],
+                     example, tags: dict[str, str], figures: dict | None = None) -> tuple[int, str]:
+    """One MLflow run: params, metrics, slice table, the model with signature; registered as challenger."""
+    import mlflow
+    from mlflow.models import infer_signature
+
+    client = mlflow_client(settings)
+    with mlflow.start_run(run_name=f"train {tags.get('as_of', '')}") as run:
+        mlflow.log_params(params)
+        mlflow.log_metrics({k: float(v) for k, v in metrics.items() if v == v})
+        mlflow.set_tags(tags)
+        mlflow.log_text(json.dumps(slices, indent=2), "slice_metrics.json")
+        for name, figure in (figures or {}).items():
+            mlflow.log_figure(figure, f"plots/{name}.png")
+        info = mlflow.sklearn.log_model(
+            model,
+            name="model",
+            signature=infer_signature(example, model.predict(example)),
+            pip_requirements=PIP_REQUIREMENTS,
+            skops_trusted_types=SKOPS_TRUSTED_TYPES,
+            registered_model_name=settings.model_name,
+        )
+        version = int(info.registered_model_version)
+    client.set_registered_model_alias(settings.model_name, CHALLENGER, version)
+    return version, run.info.run_id
+
+
+def record_decision(settings: Settings, version: int, promote: bool, reason: str) -> None:
+    client = mlflow_client(settings)
+    client.set_model_version_tag(settings.model_name, str(version), "decision", "champion" if promote else "rejected")
+    client.set_model_version_tag(settings.model_name, str(version), "decision_reason", reason)
+    if promote:
+        set_champion(settings, version, reason)
+
+
+def set_champion(settings: Settings, version: int, reason: str) -> int | None:
+    """Move the champion alias, remembering the one it replaces (for rollback). Returns the previous version."""
+    from mlflow.exceptions import MlflowException
+
+    client = mlflow_client(settings)
+    client.get_model_version(settings.model_name, str(version))  # fails clearly if the version does not exist
+    try:
+        previous = int(client.get_model_version_by_alias(settings.model_name, CHAMPION).version)
+    except MlflowException:
+        previous = None
+    client.set_registered_model_alias(settings.model_name, CHAMPION, version)
+    if previous is not None and previous != version:
+        client.set_model_version_tag(settings.model_name, str(version), "replaced_champion", str(previous))
+    client.set_model_version_tag(settings.model_name, str(version), "champion_reason", reason)
+    log.info("champion is now version %s (%s)", version, reason)
+    return previous
+
+
+def rollback_champion(settings: Settings) -> tuple[int, int]:
+    """Give the champion alias back to the version the current champion replaced."""
+    client = mlflow_client(settings)
+    current = client.get_model_version_by_alias(settings.model_name, CHAMPION)
+    previous = current.tags.get("replaced_champion")
+    if not previous:
+        raise RuntimeError(f"champion version {current.version} replaced no earlier champion: nothing to roll back to")
+    client.set_registered_model_alias(settings.model_name, CHAMPION, int(previous))
+    client.set_model_version_tag(settings.model_name, current.version, "rolled_back", "true")
+    return int(current.version), int(previous)

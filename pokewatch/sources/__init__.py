@@ -1,0 +1,1 @@
+"""Price sources: each yields rows in the one landing schema of `pokewatch.sources.base`."""

@@ -1,0 +1,151 @@
+"""tcgcsv.com, the keyless daily mirror of TCGplayer's catalogue and prices (category 3 = Pokémon)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
+
+import pandas as pd
+
+from pokewatch.settings import Settings
+from pokewatch.sources.base import (
+    NUMERIC_COLUMNS,
+    PRICE_COLUMNS,
+    DayLanding,
+    HttpSource,
+    SourceError,
+    keep_raw,
+    read_raw,
+    require_fields,
+)
+
+SOURCE = "tcgcsv"
+
+
+class TcgcsvClient(HttpSource):
+    name = SOURCE
+
+    def __init__(self, settings: Settings, base_url: str | None = None):
+        super().__init__(settings, base_url or settings.tcgcsv_base_url)
+        self.category = settings.tcgcsv_category
+
+    def last_updated(self) -> str:
+        return self.get("/last-updated.txt").text.strip()
+
+    def _results(self, path: str, fields: tuple[str, ...]) -> list[dict]:
+        body = self.get_json(path)
+        url = f"{self.base_url}{path}"
+        if not isinstance(body, dict) or not isinstance(body.get("results"), list):
+            raise SourceError(f"{SOURCE}: unexpected shape from {url}: no 'results' list")
+        if body.get("success") is False:
+            raise SourceError(f"{SOURCE}: {url} answered success=false: {body.get('errors')}")
+        require_fields(url, body["results"], fields, SOURCE)
+        return body["results"]
+
+    def groups(self) -> list[dict]:
+        return self._results(f"/tcgplayer/{self.category}/groups", ("groupId", "name"))
+
+    def products(self, group_id: int) -> list[dict]:
+        return self._results(f"/tcgplayer/{self.category}/{group_id}/products", ("productId",))
+
+    def prices(self, group_id: int) -> list[dict]:
+        return self._results(f"/tcgplayer/{self.category}/{group_id}/prices", ("productId", "subTypeName"))
+
+
+def prices_frame(results: list[dict], set_id: int) -> pd.DataFrame:
+    """tcgcsv price objects → landing rows."""
+    frame = pd.DataFrame.from_records(
+        results, columns=["productId", "subTypeName", "lowPrice", "midPrice", "highPrice", "marketPrice", "directLowPrice"]
+    )
+    frame.columns = ["product_id", "variant", *NUMERIC_COLUMNS]
+    frame["set_id"] = set_id
+    return frame[PRICE_COLUMNS]
+
+
+def _extended(product: dict, key: str) -> str | None:
+    for item in product.get("extendedData") or []:
+        if item.get("name") == key:
+            return item.get("value")
+    return None
+
+
+def cards_frame(products: list[dict], set_id: int) -> pd.DataFrame:
+    """tcgcsv products → `cards` rows (number, rarity and card type come from extendedData)."""
+    rows = [
+        {
+            "product_id": p["productId"],
+            "set_id": set_id,
+            "name": p.get("name"),
+            "clean_name": p.get("cleanName"),
+            "number": _extended(p, "Number"),
+            "rarity": _extended(p, "Rarity"),
+            "card_type": _extended(p, "CardType"),
+        }
+        for p in products
+    ]
+    return pd.DataFrame(rows, columns=["product_id", "set_id", "name", "clean_name", "number", "rarity", "card_type"])
+
+
+def sets_frame(groups: list[dict]) -> pd.DataFrame:
+    rows = [
+        {
+            "set_id": g["groupId"],
+            "name": g["name"],
+            "abbreviation": g.get("abbreviation"),
+            "release_date": (g.get("publishedOn") or "")[:10] or None,
+            "modified_on": g.get("modifiedOn"),
+        }
+        for g in groups
+    ]
+    return pd.DataFrame(rows, columns=["set_id", "name", "abbreviation", "release_date", "modified_on"])
+
+
+def collect_day(settings: Settings, as_of: dt.date, base_url: str | None = None) -> DayLanding:
+    """Fetch every set's prices (and products) for one day; all sets or an error naming the ones that failed.
+
+    Bodies already kept for this day under HOME/raw are reused, so a rerun fetches only what is missing.
+    """
+    with TcgcsvClient(settings, base_url) as client:
+        last_updated = client.last_updated()
+        groups = client.groups()
+        keep_raw(settings, SOURCE, as_of, "groups", groups)
+
+        def fetch(group: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+            gid = int(group["groupId"])
+            bodies = {}
+            for kind, getter in (("prices", client.prices), ("products", client.products)):
+                kept = settings.home_dir / "raw" / SOURCE / str(as_of) / f"{gid}-{kind}.json.gz"
+                if kept.exists():
+                    bodies[kind] = read_raw(kept)
+                else:
+                    bodies[kind] = getter(gid)
+                    keep_raw(settings, SOURCE, as_of, f"{gid}-{kind}", bodies[kind])
+            return prices_frame(bodies["prices"], gid), cards_frame(bodies["products"], gid)
+
+        failed: dict[int, str] = {}
+        prices, cards = [], []
+        with ThreadPoolExecutor(max_workers=max(1, settings.http_concurrency)) as pool:
+            futures = {int(g["groupId"]): pool.submit(fetch, g) for g in groups}
+            for gid, future in futures.items():
+                try:
+                    p, c = future.result()
+                except SourceError as exc:
+                    failed[gid] = str(exc)
+                else:
+                    prices.append(p)
+                    cards.append(c)
+    if failed:
+        listed = ", ".join(str(g) for g in sorted(failed))
+        first = next(iter(failed.values()))
+        raise SourceError(
+            f"{SOURCE}: {len(failed)} of {len(groups)} sets failed for {as_of} (sets {listed}); "
+            f"nothing landed for that day, rerun to fetch only those. First error: {first}"
+        )
+    return DayLanding(
+        source=SOURCE,
+        as_of=as_of,
+        prices=pd.concat(prices, ignore_index=True) if prices else pd.DataFrame(columns=PRICE_COLUMNS),
+        sets=sets_frame(groups),
+        cards=pd.concat(cards, ignore_index=True) if cards else pd.DataFrame(),
+        last_updated=last_updated,
+    )

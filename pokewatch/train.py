@@ -1,0 +1,169 @@
+"""Training stage: features from history, a time split with a gap, the model against baselines and champion."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from pokewatch import db, registry
+from pokewatch.evaluate import BASELINES, error_metrics, evaluate, slice_metrics
+from pokewatch.features import FEATURES, Panel, build_panel, frame_for_days
+from pokewatch.history import load_history, load_reference
+from pokewatch.model import FairPriceModel
+from pokewatch.settings import Settings
+
+CALIBRATION_DAYS = 3
+LOOKBACK_DAYS = 120
+
+
+class NotEnoughHistory(RuntimeError):
+    """Too few landed days to train and evaluate honestly."""
+
+
+@dataclass
+class Split:
+    fit_days: list[int]
+    calibration_days: list[int]
+    test_days: list[int]
+
+
+def time_split(panel: Panel, as_of: dt.date, horizon: int, holdout_days: int) -> Split:
+    """Test on the last `holdout_days` labelled days; calibrate and fit on days whose targets end before them.
+
+    A day's target looks `horizon` days ahead, so every earlier split stops `horizon` days before the
+    next one starts: nothing the model fits on overlaps what it is judged on.
+    """
+    end = panel.day_index(as_of)
+    test_end = end - horizon
+    test_start = test_end - holdout_days + 1
+    calibration_end = test_start - horizon - 1
+    calibration_start = calibration_end - CALIBRATION_DAYS + 1
+    fit_end = calibration_start - 1
+    fit_start = max(1, fit_end - LOOKBACK_DAYS)
+    if fit_end - fit_start + 1 < 3:
+        need = horizon * 2 + holdout_days + CALIBRATION_DAYS + 4
+        raise NotEnoughHistory(
+            f"training for {as_of} needs at least {need} days of landed prices; "
+            f"found {end + 1} (import history with `pokewatch import` or `pokewatch backfill`)"
+        )
+    return Split(
+        list(range(fit_start, fit_end + 1)),
+        list(range(calibration_start, calibration_end + 1)),
+        list(range(test_start, test_end + 1)),
+    )
+
+
+@dataclass
+class TrainResult:
+    version: int
+    promoted: bool
+    reason: str
+    metrics: dict
+    rows: int
+    seconds: float
+    champion_version: int | None
+    slices: list[dict] = field(default_factory=list)
+
+
+def decide(settings: Settings, challenger: dict, champion: dict | None, challenger_slices, champion_slices) -> tuple[bool, str]:
+    """Gates first, then the champion on the same held-out rows; the reason always says which number decided."""
+    m = challenger
+    if m["mape"] > settings.max_mape:
+        return False, f"MAPE {m['mape']:.1%} is above the gate {settings.max_mape:.0%}"
+    if m["coverage"] < settings.min_coverage:
+        return False, f"coverage {m['coverage']:.1%} is below the gate {settings.min_coverage:.0%}"
+    if not settings.min_band_coverage <= m["band_coverage"] <= settings.max_band_coverage:
+        return False, (
+            f"band coverage {m['band_coverage']:.1%} is outside "
+            f"{settings.min_band_coverage:.0%}-{settings.max_band_coverage:.0%}"
+        )
+    if champion is None:
+        return True, f"first model to pass the gates (MAPE {m['mape']:.2%}, band coverage {m['band_coverage']:.1%})"
+    needed = champion["mape"] * (1 - settings.champion_margin)
+    if m["mape"] > needed:
+        return False, f"MAPE {m['mape']:.2%} does not beat the champion's {champion['mape']:.2%} on the same days"
+    theirs = {(s["slice"], s["value"]): s["mape"] for s in champion_slices}
+    for s in challenger_slices:
+        before = theirs.get((s["slice"], s["value"]))
+        if before is not None and s["mape"] > before + settings.slice_tolerance:
+            return False, (
+                f"slice {s['slice']}={s['value']} regresses: MAPE {s['mape']:.2%} vs champion {before:.2%}"
+            )
+    return True, f"MAPE {m['mape']:.2%} beats the champion's {champion['mape']:.2%} on the same held-out days"
+
+
+def sample_rows(frame: pd.DataFrame, limit: int, seed: int) -> pd.DataFrame:
+    return frame.sample(n=limit, random_state=seed) if len(frame) > limit else frame
+
+
+def train(settings: Settings, as_of: dt.date) -> TrainResult:
+    """Fit, evaluate against baselines and the champion, log to MLflow, register, decide."""
+    started = time.perf_counter()
+    with db.connect(settings) as conn:
+        history = load_history(conn, as_of, LOOKBACK_DAYS + 40)
+        cards, sets = load_reference(conn)
+    if history.empty or pd.to_datetime(history["as_of"]).max().date() != as_of:
+        raise NotEnoughHistory(f"no landed prices for {as_of}: collect or import that day first")
+    panel = build_panel(history, cards, sets)
+    split = time_split(panel, as_of, settings.horizon_days, settings.holdout_days)
+    h = settings.horizon_days
+    fit = sample_rows(frame_for_days(panel, split.fit_days, h), settings.max_train_rows, settings.random_seed)
+    calibration = frame_for_days(panel, split.calibration_days, h)
+    test = frame_for_days(panel, split.test_days, h)
+    today = frame_for_days(panel, [panel.day_index(as_of)])
+
+    model = FairPriceModel(band_level=settings.band_level, random_state=settings.random_seed).fit(fit, calibration)
+    band = model.predict_band(test)
+    report = evaluate(test, band)
+    today_fair = model.predict_band(today)["fair_price"]
+    coverage = float(np.isfinite(today_fair).mean()) if len(today) else 0.0
+    metrics = {**report["model"], "coverage": coverage}
+    metrics.update({f"{b}_mape": report[b]["mape"] for b in BASELINES})
+    metrics.update({f"{b}_median_ape": report[b]["median_ape"] for b in BASELINES})
+
+    champion = registry.load_alias(settings, registry.CHAMPION)
+    champion_metrics, champion_slices = None, []
+    if champion is not None:
+        theirs = champion.model.predict_band(test)
+        champion_metrics = error_metrics(test["target"], theirs["fair_price"])
+        champion_slices = slice_metrics(test, theirs["fair_price"], theirs["fair_low"], theirs["fair_high"])
+        metrics["champion_mape"] = champion_metrics["mape"]
+    promote, reason = decide(settings, metrics, champion_metrics, report["slices"], champion_slices)
+
+    days = panel.days
+    params = {
+        "as_of": str(as_of),
+        "horizon_days": h,
+        "holdout_days": settings.holdout_days,
+        "band_level": settings.band_level,
+        "fit_rows": len(fit),
+        "calibration_rows": len(calibration),
+        "test_rows": len(test),
+        "fit_days": f"{days[split.fit_days[0]].date()}..{days[split.fit_days[-1]].date()}",
+        "test_days": f"{days[split.test_days[0]].date()}..{days[split.test_days[-1]].date()}",
+        "history_days": f"{days[0].date()}..{days[-1].date()}",
+        "history_rows": len(history),
+        "features": ",".join(FEATURES),
+        **{k: v for k, v in model.get_params().items()},
+    }
+    metric_log = {**metrics, **{f"slice_{s['slice']}_{s['value']}_mape": s["mape"] for s in report["slices"]}}
+    metric_log = {k.replace("$", "usd").replace("<", "lt").replace(">", "gt"): v for k, v in metric_log.items()}
+    version, run_id = registry.log_and_register(
+        settings, model, params, metric_log, report["slices"], test[FEATURES].head(5),
+        tags={"as_of": str(as_of), "decision": "champion" if promote else "rejected", "decision_reason": reason},
+    )
+    registry.record_decision(settings, version, promote, reason)
+    return TrainResult(
+        version=version,
+        promoted=promote,
+        reason=reason,
+        metrics={**metrics, "mlflow_run_id": run_id},
+        rows=len(fit),
+        seconds=time.perf_counter() - started,
+        champion_version=version if promote else (champion.version if champion else None),
+        slices=report["slices"],
+    )

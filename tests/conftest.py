@@ -1,0 +1,77 @@
+"""Shared fixtures: a fresh real PostgreSQL database per test, a private PokeWatch home, the shared data."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+
+from pokewatch import db
+from pokewatch.settings import PROJECT_DIR, Settings
+
+SHARED = Path(os.environ.get("POKEWATCH_SHARED_DIR", PROJECT_DIR.parent / "shared"))
+HISTORY_PARQUET = SHARED / "data/tcgcsv/tcgcsv_prices_cat3_pokemon_2025-09-21_2025-10-26.parquet"
+ARCHIVE_7Z = SHARED / "data/tcgcsv/prices-2025-10-26.ppmd.7z"
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    assert SHARED.is_dir(), f"tests read real data from {SHARED} (set POKEWATCH_SHARED_DIR)"
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory) -> str:
+    """The PostgreSQL server tests create their databases on: POKEWATCH_TEST_DATABASE_URL, else embedded."""
+    url = os.environ.get("POKEWATCH_TEST_DATABASE_URL")
+    if url:
+        return url
+    home = tmp_path_factory.mktemp("embedded")
+    return db.database_url(Settings(home=home)).render_as_string(hide_password=False)
+
+
+def _admin(url: str) -> psycopg.Connection:
+    return psycopg.connect(db.libpq_conninfo(make_url(url).set(database="postgres")), autocommit=True)
+
+
+@pytest.fixture(scope="session")
+def template_database(server_url, tmp_path_factory) -> str:
+    """A database migrated once per session; each test's database is a cheap copy of it."""
+    name = f"pokewatch_tmpl_{os.getpid()}"
+    with _admin(server_url) as conn:
+        conn.execute(f"drop database if exists {name}")
+        conn.execute(f"create database {name}")
+    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    db.migrate(Settings(home=tmp_path_factory.mktemp("tmpl"), database_url=url))
+    db._engine_for.cache_clear()
+    yield name
+    with _admin(server_url) as conn:
+        conn.execute(f"drop database if exists {name} with (force)")
+
+
+@pytest.fixture
+def database_url(server_url, template_database) -> str:
+    name = f"pokewatch_t_{uuid.uuid4().hex[:12]}"
+    with _admin(server_url) as conn:
+        conn.execute(f"create database {name} template {template_database}")
+    yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    db._engine_for.cache_clear()
+    with _admin(server_url) as conn:
+        conn.execute(f"drop database if exists {name} with (force)")
+
+
+@pytest.fixture
+def settings(tmp_path, database_url, monkeypatch) -> Settings:
+    """Settings for one test: its own database, home folder and MLflow store."""
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    return Settings(home=tmp_path / "home", database_url=database_url).prepare()
+
+
+@pytest.fixture
+def conn(settings):
+    with db.connect(settings) as connection:
+        yield connection
