@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ from tenacity import (
 
 from pokewatch.settings import Settings
 
+log = logging.getLogger("pokewatch.sources")
+
 # The landing schema: one row per (product_id, variant) for a day. Prices in dollars; None = no price.
 PRICE_COLUMNS = ["product_id", "variant", "set_id", "low", "mid", "high", "market", "direct_low"]
 NUMERIC_COLUMNS = ["low", "mid", "high", "market", "direct_low"]
@@ -30,6 +33,10 @@ PLACEHOLDER_PRICE = 999.0
 
 class SourceError(RuntimeError):
     """A source failed in a way a person can act on; the message names the source and what went wrong."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status  # the HTTP status when the failure was an HTTP answer
 
 
 @dataclass
@@ -42,6 +49,8 @@ class DayLanding:
     sets: pd.DataFrame = field(default_factory=pd.DataFrame)
     cards: pd.DataFrame = field(default_factory=pd.DataFrame)
     last_updated: str | None = None
+    # True when the source has published nothing new since the last landing: there is nothing to land.
+    unchanged: bool = False
 
 
 def _retryable(exc: BaseException) -> bool:
@@ -50,16 +59,28 @@ def _retryable(exc: BaseException) -> bool:
     return isinstance(exc, httpx.TransportError)
 
 
+def backoff_seconds(settings: Settings) -> tuple[float, float]:
+    """First wait and longest wait between attempts, scaled to the total retry budget.
+
+    Production (120 s budget) waits 0.5 s, 1 s, 2 s … up to 30 s; a test with a 5 s budget waits 0.1 s, 0.2 s ….
+    """
+    budget = max(settings.http_max_retry_seconds, 0.0)
+    return min(0.5, budget / 50), min(30.0, max(budget / 4, 0.01))
+
+
 def _wait(settings: Settings):
-    backoff = wait_exponential_jitter(initial=0.5, max=30, jitter=0.5)
+    initial, longest = backoff_seconds(settings)
+    backoff = wait_exponential_jitter(multiplier=initial, max=longest, jitter=initial)
 
     def wait(state: RetryCallState) -> float:
         # A 429 says how long to wait: honour Retry-After (seconds) when it is there.
         exc = state.outcome.exception() if state.outcome else None
         if isinstance(exc, httpx.HTTPStatusError) and exc.response.status_code == 429:
-            after = exc.response.headers.get("retry-after", "")
-            if after.strip().isdigit():
-                return min(float(after), settings.http_max_retry_seconds)
+            after = exc.response.headers.get("retry-after", "").strip()
+            try:
+                return min(max(float(after), 0.0), settings.http_max_retry_seconds)
+            except ValueError:  # an HTTP date or nothing: fall back to our own backoff
+                pass
         return backoff(state)
 
     return wait
@@ -79,6 +100,8 @@ class HttpSource:
             timeout=settings.http_timeout_seconds,
             follow_redirects=True,
             max_redirects=5,
+            # Polite: never more connections to one host than the configured concurrency.
+            limits=httpx.Limits(max_connections=max(1, settings.http_concurrency), max_keepalive_connections=4),
         )
 
     def close(self) -> None:
@@ -99,6 +122,14 @@ class HttpSource:
             stop=stop_after_attempt(self.settings.http_max_attempts)
             | stop_after_delay(self.settings.http_max_retry_seconds),
             wait=_wait(self.settings),
+            before_sleep=lambda state: log.warning(
+                "%s: retrying %s after %s (attempt %d of %d)",
+                self.name,
+                path,
+                _describe(state.outcome.exception()),
+                state.attempt_number,
+                self.settings.http_max_attempts,
+            ),
             reraise=True,
         )
         def once() -> httpx.Response:
@@ -112,11 +143,14 @@ class HttpSource:
         except httpx.HTTPStatusError as exc:
             code = exc.response.status_code
             if code in (401, 403):
-                raise SourceError(f"missing or rejected API key for {self.name} (HTTP {code} from {path})") from None
+                raise SourceError(
+                    f"missing or rejected API key for {self.name} (HTTP {code} from {path})", status=code
+                ) from None
             raise SourceError(
-                f"{self.name}: HTTP {code} from {exc.request.url} after {attempts['n']} attempt(s)"
+                f"{self.name}: HTTP {code} from {_public_url(exc.request.url)} after {attempts['n']} attempt(s)",
+                status=code,
             ) from None
-        except httpx.TooManyRedirects:
+        except httpx.TooManyRedirects:  # before TransportError: it is not worth retrying
             raise SourceError(f"{self.name}: too many redirects from {self.base_url}{path}") from None
         except httpx.TransportError as exc:
             raise SourceError(
@@ -129,9 +163,22 @@ class HttpSource:
         try:
             return response.json()
         except ValueError:
+            what = "empty body" if not response.content else f"{len(response.content)} bytes"
             raise SourceError(
-                f"{self.name}: malformed JSON from {response.request.url} ({len(response.content)} bytes)"
+                f"{self.name}: malformed JSON from {_public_url(response.request.url)} ({what})"
             ) from None
+
+
+def _describe(exc: BaseException | None) -> str:
+    if isinstance(exc, httpx.HTTPStatusError):
+        return f"HTTP {exc.response.status_code}"
+    return type(exc).__name__
+
+
+def _public_url(url: httpx.URL) -> str:
+    """A URL fit for a message: query values that look like secrets are masked."""
+    params = [(k, "***" if any(s in k.lower() for s in ("key", "token", "secret")) else v) for k, v in url.params.multi_items()]
+    return str(url.copy_with(params=params)) if params else str(url)
 
 
 def keep_raw(settings: Settings, source: str, as_of, name: str, payload: Any) -> Path:

@@ -100,13 +100,25 @@ def sets_frame(groups: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["set_id", "name", "abbreviation", "release_date", "modified_on"])
 
 
-def collect_day(settings: Settings, as_of: dt.date, base_url: str | None = None) -> DayLanding:
+def collect_day(
+    settings: Settings, as_of: dt.date, base_url: str | None = None, known_last_updated: str | None = None
+) -> DayLanding:
     """Fetch every set's prices (and products) for one day; all sets or an error naming the ones that failed.
 
-    Bodies already kept for this day under HOME/raw are reused, so a rerun fetches only what is missing.
+    When tcgcsv's /last-updated.txt still equals `known_last_updated` (the last landing's), nothing is fetched
+    and the result is marked `unchanged`. Bodies already kept for this day under HOME/raw (from the same
+    tcgcsv publish) are reused, so a rerun fetches only what is missing.
     """
     with TcgcsvClient(settings, base_url) as client:
         last_updated = client.last_updated()
+        if known_last_updated is not None and last_updated == known_last_updated:
+            return DayLanding(SOURCE, as_of, pd.DataFrame(columns=PRICE_COLUMNS), last_updated=last_updated, unchanged=True)
+        folder = settings.home_dir / "raw" / SOURCE / str(as_of)
+        marker = folder / "last-updated.txt"
+        # Kept bodies belong to one publish: after tcgcsv republishes, fetch everything again.
+        reuse = marker.exists() and marker.read_text() == last_updated
+        folder.mkdir(parents=True, exist_ok=True)
+        marker.write_text(last_updated)
         groups = client.groups()
         keep_raw(settings, SOURCE, as_of, "groups", groups)
 
@@ -114,8 +126,8 @@ def collect_day(settings: Settings, as_of: dt.date, base_url: str | None = None)
             gid = int(group["groupId"])
             bodies = {}
             for kind, getter in (("prices", client.prices), ("products", client.products)):
-                kept = settings.home_dir / "raw" / SOURCE / str(as_of) / f"{gid}-{kind}.json.gz"
-                if kept.exists():
+                kept = folder / f"{gid}-{kind}.json.gz"
+                if reuse and kept.exists():
                     bodies[kind] = read_raw(kept)
                 else:
                     bodies[kind] = getter(gid)

@@ -1,0 +1,46 @@
+"""Fixtures for the collection tests: loopback mirrors of the sources, built from the real recordings."""
+
+from __future__ import annotations
+
+import pytest
+
+from pokewatch.settings import Settings
+from tests.support.mirror import Mirror, load_tcgcsv_data, tcgcsv_mirror as build_tcgcsv_mirror
+
+# The groups served by the small mirror used for fault tests (Base Set with real products, SV 151, two more).
+FEW_GROUPS = [604, 23237, 1728, 1406]
+
+
+@pytest.fixture(scope="session")
+def tcgcsv_data(shared_dir, tmp_path_factory):
+    """Real bodies for 2025-10-26, extracted from the shared archive once per session (~1.5 s)."""
+    return load_tcgcsv_data(shared_dir, tmp_path_factory.mktemp("tcgcsv-archive"))
+
+
+@pytest.fixture
+def tcgcsv_mirror(tcgcsv_data):
+    """The full 210-set tcgcsv mirror of 2025-10-26 on a loopback port."""
+    with build_tcgcsv_mirror(tcgcsv_data) as mirror:
+        yield mirror
+
+
+@pytest.fixture
+def small_tcgcsv_mirror(tcgcsv_data):
+    """The same mirror serving only four sets: fast enough to inject many faults."""
+    with build_tcgcsv_mirror(tcgcsv_data, groups=FEW_GROUPS) as mirror:
+        yield mirror
+
+
+@pytest.fixture
+def mirror():
+    """An empty loopback server for a test to fill with routes."""
+    with Mirror() as server:
+        yield server
+
+
+@pytest.fixture
+def fast(settings) -> Settings:
+    """The test's settings with small retry budgets so fault tests stay fast."""
+    return settings.model_copy(
+        update={"http_max_attempts": 3, "http_max_retry_seconds": 5, "http_timeout_seconds": 1, "http_concurrency": 4}
+    )
