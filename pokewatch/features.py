@@ -132,6 +132,16 @@ def _ffill(a: np.ndarray) -> np.ndarray:
     return out
 
 
+def _codes(values: pd.Series, known: list[str]) -> np.ndarray:
+    """Category codes of known values; anything else is -1 (unknown)."""
+    return pd.Categorical(values.where(values.isin(known)), categories=known).codes.astype(float)
+
+
+def _move(fn, a: np.ndarray, window: int, min_count: int = 1) -> np.ndarray:
+    """A bottleneck moving window along the days; a short history gets the window it has."""
+    return fn(a, min(window, a.shape[0]), min_count=min(min_count, a.shape[0]), axis=0)
+
+
 def feature_arrays(panel: Panel) -> dict[str, np.ndarray]:
     """Every feature for every (day, series), each computed from that day and the days before it."""
     market, last = panel.market, _ffill(panel.market)
@@ -142,22 +152,22 @@ def feature_arrays(panel: Panel) -> dict[str, np.ndarray]:
     n_days = len(panel.days)
     day_numbers = (panel.days - pd.Timestamp("1970-01-01")).days.to_numpy()[:, None]
     release = (panel.series["release_date"] - pd.Timestamp("1970-01-01")).dt.days.to_numpy(dtype="float64")
-    variant_code = pd.Categorical(panel.series["variant"], categories=KNOWN_VARIANTS).codes.astype(float)
-    rarity_code = pd.Categorical(panel.series["rarity"], categories=KNOWN_RARITIES).codes.astype(float)
+    variant_code = _codes(panel.series["variant"], KNOWN_VARIANTS)
+    rarity_code = _codes(panel.series["rarity"], KNOWN_RARITIES)
     ones = np.ones((n_days, 1))
     return {
         "log_last": log_last,
         "ret_1": _log_ratio(last, _shift(last, 1)),
         "ret_7": _log_ratio(last, _shift(last, 7)),
-        "dev_med_3": _log_ratio(last, bn.move_median(market, 3, min_count=1, axis=0)),
-        "dev_med_7": _log_ratio(last, bn.move_median(market, 7, min_count=1, axis=0)),
-        "dev_med_30": _log_ratio(last, bn.move_median(market, 30, min_count=1, axis=0)),
-        "dev_mean_3": _log_ratio(last, bn.move_mean(market, 3, min_count=1, axis=0)),
-        "vol_7": bn.move_std(returns, 7, min_count=2, axis=0),
-        "vol_30": bn.move_std(returns, 30, min_count=2, axis=0),
-        "momentum_3": _log_ratio(bn.move_mean(last, 3, min_count=1, axis=0), _shift(last, 3)),
+        "dev_med_3": _log_ratio(last, _move(bn.move_median, market, 3, 1)),
+        "dev_med_7": _log_ratio(last, _move(bn.move_median, market, 7, 1)),
+        "dev_med_30": _log_ratio(last, _move(bn.move_median, market, 30, 1)),
+        "dev_mean_3": _log_ratio(last, _move(bn.move_mean, market, 3, 1)),
+        "vol_7": _move(bn.move_std, returns, 7, 2),
+        "vol_30": _move(bn.move_std, returns, 30, 2),
+        "momentum_3": _log_ratio(_move(bn.move_mean, last, 3, 1), _shift(last, 3)),
         "days_observed": np.cumsum(observed, axis=0).astype(float),
-        "flat_share_30": 1.0 - bn.move_mean(changed, 30, min_count=1, axis=0),
+        "flat_share_30": 1.0 - _move(bn.move_mean, changed, 30, 1),
         "spread_high_low": _log_ratio(panel.high, panel.low),
         "spread_mid": _log_ratio(panel.mid, market),
         "spread_low": _log_ratio(panel.low, market),
@@ -172,9 +182,9 @@ def baseline_arrays(panel: Panel) -> dict[str, np.ndarray]:
     market, last = panel.market, _ffill(panel.market)
     return {
         "last_price": last,
-        "rolling_median_7": bn.move_median(market, 7, min_count=1, axis=0),
+        "rolling_median_7": _move(bn.move_median, market, 7, 1),
         # The seed's rule: mean of the last three rows, today's included.
-        "seed_mean_3": bn.move_mean(market, 3, min_count=1, axis=0),
+        "seed_mean_3": _move(bn.move_mean, market, 3, 1),
     }
 
 

@@ -101,7 +101,7 @@ def upsert_reference(conn: psycopg.Connection, table: str, frame: pd.DataFrame, 
         return 0
     key, cols = columns[0], [c for c in columns if c in frame]
     staging = f"staging_{table}"
-    conn.execute(f"create temp table if not exists {staging} (like pokewatch.{table}) on commit drop")
+    conn.execute(f"create temp table if not exists {staging} (like pokewatch.{table} including defaults) on commit drop")
     copy_frame(conn, staging, frame, cols)
     merged = [f"coalesce(excluded.{c}, t.{c})" for c in cols]
     conn.execute(

@@ -34,7 +34,8 @@ class ScoreResult:
     top: pd.DataFrame
 
 
-def score_frame(settings: Settings, as_of: dt.date, champion: registry.Champion, run_id: uuid.UUID) -> pd.DataFrame:
+def score_frame(settings: Settings, as_of: dt.date, champion: registry.Champion, run_id: uuid.UUID,
+                rule: SignalRule | None = None) -> pd.DataFrame:
     """Signals for every series priced on `as_of` (features from its history up to that day only)."""
     with db.connect(settings) as conn:
         history = load_history(conn, as_of, SCORING_LOOKBACK_DAYS)
@@ -46,7 +47,7 @@ def score_frame(settings: Settings, as_of: dt.date, champion: registry.Champion,
     band = champion.model.predict_band(today)
     scored = pd.concat([today, band], axis=1)
     scored = scored[np.isfinite(scored["fair_price"])]
-    decision = decide_signals(scored, SignalRule.from_settings(settings))
+    decision = decide_signals(scored, rule or SignalRule.from_settings(settings))
     out = pd.concat([scored, decision], axis=1)
     out["market_price"] = out["market"]
     out["model_version"] = champion.version
@@ -55,7 +56,7 @@ def score_frame(settings: Settings, as_of: dt.date, champion: registry.Champion,
     return out
 
 
-def score(settings: Settings, as_of: dt.date, run_id: uuid.UUID) -> ScoreResult:
+def score(settings: Settings, as_of: dt.date, run_id: uuid.UUID, rule: SignalRule | None = None) -> ScoreResult:
     """Score with the champion and publish atomically; without a champion, write nothing and say why."""
     started = time.perf_counter()
     champion = registry.load_alias(settings, registry.CHAMPION)
@@ -64,14 +65,16 @@ def score(settings: Settings, as_of: dt.date, run_id: uuid.UUID) -> ScoreResult:
             "no champion model: no model has passed the gates yet, so no signals were written "
             "(see the train stage's decision)"
         )
-    signals = score_frame(settings, as_of, champion, run_id)
+    signals = score_frame(settings, as_of, champion, run_id, rule)
     publish_started = time.perf_counter()
     with db.connect(settings) as conn:
         rows = publish_signals(conn, signals, as_of, champion.version)
     publish_seconds = time.perf_counter() - publish_started
     counts = signals["signal"].value_counts().reindex(["BUY", "SELL", "HOLD"], fill_value=0).to_dict()
-    top = signals[signals["signal"] != "HOLD"].assign(gain=lambda f: (f["fair_price"] - f["market"]).abs())
-    top = top.sort_values("gain", ascending=False).head(10)
+    gain = (signals["fair_price"] - signals["market"]).abs()
+    top = pd.concat(
+        [signals[signals["signal"] == s].assign(gain=gain).nlargest(5, "gain") for s in ("BUY", "SELL")]
+    )
     return ScoreResult(rows, champion.version, {k: int(v) for k, v in counts.items()},
                        time.perf_counter() - started, publish_seconds,
                        top[["product_id", "variant", "signal", "market", "fair_price", "confidence", "reason"]])

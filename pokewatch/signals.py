@@ -17,9 +17,21 @@ class SignalRule:
     max_flat_share: float = 0.9
 
     @classmethod
-    def from_settings(cls, settings) -> SignalRule:
-        return cls(settings.round_trip_cost, settings.min_gain_dollars, settings.min_history_days,
-                   settings.min_price, settings.max_flat_share)
+    def from_settings(cls, settings, round_trip_cost: float | None = None,
+                      min_gain_dollars: float | None = None) -> SignalRule:
+        """The configured rule; a run may override the costs (a parameter of the score and nightly flows)."""
+        return cls(
+            settings.round_trip_cost if round_trip_cost is None else round_trip_cost,
+            settings.min_gain_dollars if min_gain_dollars is None else min_gain_dollars,
+            settings.min_history_days,
+            settings.min_price,
+            settings.max_flat_share,
+        )
+
+
+# The demo shows where the market sits outside the calibrated band before costs: on the real sample no
+# move clears the default 25 % round trip (see README, "What the signals say").
+DEMO_COSTS = {"round_trip_cost": 0.0, "min_gain_dollars": 0.0}
 
 
 def decide_signals(frame: pd.DataFrame, rule: SignalRule) -> pd.DataFrame:

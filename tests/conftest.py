@@ -30,7 +30,10 @@ def server_url(tmp_path_factory) -> str:
     url = os.environ.get("POKEWATCH_TEST_DATABASE_URL")
     if url:
         return url
-    home = tmp_path_factory.mktemp("embedded")
+    # Under the project, not /tmp/pytest-of-*: as root the embedded server runs as user `pgserver`,
+    # which cannot enter pytest's private temp folders.
+    home = PROJECT_DIR / ".pokewatch" / "test-embedded"
+    home.mkdir(parents=True, exist_ok=True)
     return db.database_url(Settings(home=home)).render_as_string(hide_password=False)
 
 

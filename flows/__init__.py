@@ -1,0 +1,1 @@
+"""Prefect flows: they only orchestrate the plain functions of `pokewatch`."""

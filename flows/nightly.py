@@ -1,0 +1,55 @@
+"""Flow `nightly`: collect → validate → train → score, recorded in `pokewatch.runs`, one writer at a time."""
+
+import datetime as dt
+
+from prefect import flow, runtime
+from prefect.artifacts import create_markdown_artifact
+
+from flows.collect import collect
+from flows.score import score
+from flows.train import train
+from flows.validate import validate
+from pokewatch import db, demo as demo_sample, report
+from pokewatch.runs import RunLog
+from pokewatch.settings import get_settings
+from pokewatch.signals import DEMO_COSTS
+
+
+@flow(name="nightly", log_prints=True)
+def nightly(as_of: dt.date | None = None, skip_collect: bool = False, demo: bool = False, source: str = "tcgcsv",
+            round_trip_cost: float | None = None, min_gain_dollars: float | None = None):
+    """The whole nightly job for one day (default: the day before the scheduled start, in the configured zone)."""
+    settings = get_settings()
+    db.migrate(settings)
+    if demo:
+        demo_sample.load_sample(settings)
+        as_of, skip_collect = as_of or demo_sample.sample_last_day(), True
+        round_trip_cost = DEMO_COSTS["round_trip_cost"] if round_trip_cost is None else round_trip_cost
+        min_gain_dollars = DEMO_COSTS["min_gain_dollars"] if min_gain_dollars is None else min_gain_dollars
+    day = as_of or report.nightly_day(runtime.flow_run.scheduled_start_time, settings.timezone)
+    with db.connect(settings, autocommit=True) as lock, db.writer_lock(lock, settings.lock_timeout_seconds, "nightly"):
+        run = RunLog(settings, day, str(runtime.flow_run.id))
+        results = {}
+        try:
+            if not skip_collect:
+                with run.stage("collect") as st:
+                    results["collect"] = collect(day, source)
+                    st["rows"] = results["collect"].rows
+            with run.stage("validate") as st:
+                results["validate"] = validate(day, run.run_id, source)
+                st["rows"] = results["validate"].rows
+            with run.stage("train") as st:
+                results["train"] = train(day)
+                st["rows"] = results["train"].rows
+            with run.stage("score") as st:
+                results["score"] = score(day, run.run_id, round_trip_cost, min_gain_dollars)
+                st["rows"] = results["score"].rows
+            run.record_publish(results["score"])
+        except Exception as exc:
+            run.finish("failed", error=exc)
+            create_markdown_artifact(report.nightly_markdown(run, results, exc), key="nightly-summary")
+            raise
+        trained = results["train"]
+        run.finish("succeeded", model_version=results["score"].model_version, decision=trained.reason)
+    create_markdown_artifact(report.nightly_markdown(run, results), key="nightly-summary", description=f"as of {day}")
+    return results

@@ -1,0 +1,24 @@
+"""Flow `train`: fit a challenger, judge it against baselines and the champion, log it to MLflow."""
+
+import datetime as dt
+
+from prefect import flow, task
+from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import NONE
+
+from pokewatch import report, train as training
+from pokewatch.settings import get_settings
+
+
+@task(timeout_seconds=3600, cache_policy=NONE)
+def fit_and_register(as_of: dt.date):
+    return training.train(get_settings(), as_of)
+
+
+@flow(name="train", log_prints=True)
+def train(as_of: dt.date):
+    result = fit_and_register(as_of)
+    create_table_artifact(report.decision_table(result), key="model-decision",
+                          description=f"version {result.version}: {result.reason}")
+    print(f"model version {result.version}: {'promoted' if result.promoted else 'not promoted'} - {result.reason}")
+    return result

@@ -1,0 +1,30 @@
+"""Flow `validate`: the day's prices against the Great Expectations contract."""
+
+import datetime as dt
+import uuid
+
+from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NONE
+
+from pokewatch.settings import get_settings
+
+
+@task(timeout_seconds=600, cache_policy=NONE)
+def validate_day(as_of: dt.date, run_id: uuid.UUID | None, source: str):
+    from pokewatch import validation  # imports Great Expectations (~6 s): only where validation runs
+
+    try:
+        report = validation.validate_prices(get_settings(), as_of, run_id=run_id, source=source)
+    except validation.ValidationFailed as failed:
+        create_markdown_artifact(failed.report.markdown(), key="validation", description="Validation FAILED")
+        raise
+    create_markdown_artifact(report.markdown(), key="validation", description=report.summary())
+    return report
+
+
+@flow(name="validate", log_prints=True)
+def validate(as_of: dt.date, run_id: uuid.UUID | None = None, source: str = "tcgcsv"):
+    report = validate_day(as_of, run_id, source)
+    print(report.summary())
+    return report

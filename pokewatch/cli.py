@@ -1,0 +1,209 @@
+"""The `pokewatch` command: thin wrappers over the library and the flows; heavy imports stay inside commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pokewatch.settings import get_settings
+
+app = typer.Typer(help="PokeWatch: nightly fair prices and BUY/SELL/HOLD signals for Pokémon cards.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+model_app = typer.Typer(help="Move the champion alias by hand.", no_args_is_help=True)
+app.add_typer(model_app, name="model")
+console = Console()
+err = Console(stderr=True)
+
+AsOf = Annotated[dt.datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Day to run for (YYYY-MM-DD).")]
+
+
+def _day(value: dt.datetime | None) -> dt.date | None:
+    return value.date() if value else None
+
+
+def fail(message: str) -> None:
+    err.print(f"[bold red]error:[/] {message}")
+    raise typer.Exit(1)
+
+
+def _known_errors() -> tuple[type[BaseException], ...]:
+    from pokewatch.db import DatabaseUnavailable
+    from pokewatch.sources.base import SourceError
+
+    return (DatabaseUnavailable, SourceError, RuntimeError, ValueError, FileNotFoundError)
+
+
+def run_safely(fn, *args, **kwargs):
+    """Run a command body; a known failure becomes one clear line and exit code 1, not a traceback."""
+    try:
+        return fn(*args, **kwargs)
+    except _known_errors() as exc:
+        fail(str(exc) or type(exc).__name__)
+
+
+@app.command()
+def init() -> None:
+    """Create or upgrade the warehouse schema (safe to run again)."""
+    from pokewatch import db
+
+    settings = get_settings()
+    applied = run_safely(db.migrate, settings)
+    console.print(f"warehouse ready at {db.safe_url(db.database_url(settings))}; "
+                  f"applied {len(applied)} migration(s){': ' + ', '.join(applied) if applied else ''}")
+
+
+@app.command("import")
+def import_(path: Annotated[Path, typer.Argument(help="Parquet or CSV in tcgcsv's price schema.")]) -> None:
+    """Load price history from a file, idempotently (COPY)."""
+    import time
+
+    from pokewatch import collect, db
+
+    settings = get_settings()
+    run_safely(db.migrate, settings)
+    started = time.perf_counter()
+    result = run_safely(collect.import_history, settings, path)
+    seconds = time.perf_counter() - started
+    console.print(f"imported {result.rows:,} rows over {result.days} day(s) from {path} in {seconds:.1f} s: "
+                  f"{result.inserted:,} new, {result.updated:,} changed")
+
+
+@app.command()
+def nightly(as_of: AsOf = None,
+            skip_collect: Annotated[bool, typer.Option(help="Use prices already landed.")] = False,
+            source: str = "tcgcsv") -> None:
+    """Run the nightly flow (collect → validate → train → score)."""
+    from flows.nightly import nightly as nightly_flow
+
+    results = run_safely(nightly_flow, as_of=_day(as_of), skip_collect=skip_collect, source=source)
+    _print_run_summary(results)
+
+
+@app.command()
+def demo() -> None:
+    """Load the shipped real sample and run the whole nightly job on it, offline."""
+    from flows.nightly import nightly as nightly_flow
+
+    settings = get_settings()
+    console.print(f"PokeWatch demo: state in {settings.home_dir}")
+    results = run_safely(nightly_flow, demo=True)
+    _print_run_summary(results)
+    signals(limit=10, signal=None, set_name=None, min_price=None, output="table")
+
+
+def _print_run_summary(results: dict) -> None:
+    table = Table(title="nightly run")
+    table.add_column("stage")
+    table.add_column("result")
+    if "collect" in results:
+        c = results["collect"]
+        table.add_row("collect", f"{c.rows:,} rows ({'skipped: unchanged' if getattr(c, 'skipped', False) else 'landed'})")
+    if "validate" in results:
+        table.add_row("validate", results["validate"].summary())
+    if "train" in results:
+        t = results["train"]
+        table.add_row("train", f"version {t.version} {'promoted' if t.promoted else 'kept champion'}: {t.reason}")
+    if "score" in results:
+        s = results["score"]
+        table.add_row("score", f"{s.rows:,} signals by model v{s.model_version}: "
+                      + ", ".join(f"{k} {v:,}" for k, v in s.counts.items()))
+    console.print(table)
+
+
+@app.command()
+def signals(limit: Annotated[int, typer.Option(help="Rows to show.")] = 20,
+            signal: Annotated[str | None, typer.Option(help="BUY, SELL or HOLD.")] = None,
+            set_name: Annotated[str | None, typer.Option("--set", help="Set name contains this text.")] = None,
+            min_price: Annotated[float | None, typer.Option(help="Minimum market price ($).")] = None,
+            output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table") -> None:
+    """Latest signals, biggest deviations first."""
+    from pokewatch import db
+    from pokewatch.queries import latest_signals
+
+    if signal and signal.upper() not in ("BUY", "SELL", "HOLD"):
+        fail(f"--signal must be BUY, SELL or HOLD, not {signal!r}")
+    if output not in ("table", "csv", "json"):
+        fail(f"--format must be table, csv or json, not {output!r}")
+    rows = run_safely(latest_signals, get_settings(), limit=limit, signal=signal and signal.upper(),
+                      set_name=set_name, min_price=min_price)
+    if output == "csv":
+        typer.echo(rows.to_csv(index=False), nl=False)
+        return
+    if output == "json":
+        typer.echo(rows.to_json(orient="records", date_format="iso", indent=2))
+        return
+    table = Table(title=f"latest signals ({len(rows)} shown)")
+    for column in ("card", "set", "variant", "market", "fair (low-high)", "dev %", "signal", "conf", "v"):
+        table.add_column(column)
+    colour = {"BUY": "green", "SELL": "red", "HOLD": "dim"}
+    for r in rows.itertuples():
+        table.add_row(
+            str(r.card_name if isinstance(r.card_name, str) else r.product_id), str(r.set_name or ""), r.variant,
+            f"${r.market_price:,.2f}", f"${r.fair_price:,.2f} ({r.fair_low:,.2f}-{r.fair_high:,.2f})",
+            f"{r.deviation_pct:+.1f}", f"[{colour[r.signal]}]{r.signal}[/]", f"{r.confidence:.2f}",
+            str(r.model_version),
+        )
+    console.print(table)
+
+
+@app.command()
+def status() -> None:
+    """Last runs, the champion model, and what the warehouse holds."""
+    from pokewatch import db
+    from pokewatch.queries import warehouse_status
+
+    info = run_safely(warehouse_status, get_settings())
+    table = Table(title="last runs")
+    for column in ("as_of", "status", "started", "seconds", "model", "error"):
+        table.add_column(column)
+    for r in info["runs"]:
+        table.add_row(str(r["as_of"]), r["status"], str(r["started_at"])[:19], f"{r['seconds'] or 0:.1f}",
+                      str(r["model_version"] or ""), (r["error"] or "")[:80])
+    console.print(table)
+    console.print(json.dumps(info["counts"], default=str))
+    console.print(f"champion: {info['champion'] or 'none'} | database: {db.safe_url(db.database_url(get_settings()))}")
+
+
+@app.command()
+def validate(as_of: AsOf = None, source: str = "tcgcsv") -> None:
+    """Run the price contract (Great Expectations) on a landed day, alone."""
+    from pokewatch import validation
+
+    day = _day(as_of) or dt.date.today()
+    try:
+        report = validation.validate_prices(get_settings(), day, source=source)
+    except validation.ValidationFailed as exc:
+        console.print(exc.report.markdown())
+        fail(str(exc))
+    console.print(report.markdown())
+    console.print(report.summary())
+    if report.data_docs_path:
+        console.print(f"Data Docs: {report.data_docs_path}")
+
+
+@model_app.command("promote")
+def model_promote(version: int, reason: str = "promoted by hand") -> None:
+    """Make VERSION the champion."""
+    from pokewatch import registry
+
+    previous = run_safely(registry.set_champion, get_settings(), version, reason)
+    console.print(f"champion: version {version} (was {previous or 'none'})")
+
+
+@model_app.command("rollback")
+def model_rollback() -> None:
+    """Give the champion alias back to the version the current champion replaced."""
+    from pokewatch import registry
+
+    current, previous = run_safely(registry.rollback_champion, get_settings())
+    console.print(f"champion: version {previous} (rolled back from {current})")
+
+
+if __name__ == "__main__":
+    app()

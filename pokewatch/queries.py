@@ -1,0 +1,68 @@
+"""Read-side queries the CLI shows (the same views analysts use)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pokewatch import db
+from pokewatch.settings import Settings
+
+
+def latest_signals(settings: Settings, limit: int = 20, signal: str | None = None, set_name: str | None = None,
+                   min_price: float | None = None) -> pd.DataFrame:
+    """Newest signal per card variant, filtered, biggest absolute deviation first."""
+    where, params = ["true"], []
+    if signal:
+        where.append("signal = %s")
+        params.append(signal)
+    if set_name:
+        where.append("set_name ilike %s")
+        params.append(f"%{set_name}%")
+    if min_price is not None:
+        where.append("market_price >= %s")
+        params.append(min_price)
+    params.append(limit)
+    with db.connect(settings) as conn:
+        cur = conn.execute(
+            f"""
+            select product_id, card_name, card_number, set_name, rarity, variant, as_of,
+                   market_price::float8, fair_price::float8, fair_low::float8, fair_high::float8,
+                   deviation_pct, signal, confidence, reason, model_version
+            from pokewatch.latest_signals
+            where {' and '.join(where)}
+            order by (signal <> 'HOLD') desc, abs(deviation_pct) desc nulls last, product_id, variant
+            limit %s
+            """,
+            params,
+        )
+        columns = [c.name for c in cur.description]
+        return pd.DataFrame(cur.fetchall(), columns=columns)
+
+
+def warehouse_status(settings: Settings) -> dict:
+    with db.connect(settings) as conn:
+        runs = conn.execute(
+            """
+            select as_of, status, started_at, extract(epoch from finished_at - started_at)::float8 as seconds,
+                   model_version, error
+            from pokewatch.runs order by started_at desc limit 10
+            """
+        ).fetchall()
+        counts = conn.execute(
+            """
+            select (select count(*) from pokewatch.prices) as prices,
+                   (select count(distinct as_of) from pokewatch.landings) as landed_days,
+                   (select max(as_of) from pokewatch.landings) as last_landed_day,
+                   (select count(*) from pokewatch.signals) as signals,
+                   (select count(*) from pokewatch.latest_signals) as latest_signals
+            """
+        ).fetchone()
+        champion = conn.execute(
+            "select model_version from pokewatch.runs where status = 'succeeded' order by finished_at desc limit 1"
+        ).fetchone()
+    keys = ["as_of", "status", "started_at", "seconds", "model_version", "error"]
+    return {
+        "runs": [dict(zip(keys, r)) for r in runs],
+        "counts": dict(zip(["prices", "landed_days", "last_landed_day", "signals", "latest_signals"], counts)),
+        "champion": f"version {champion[0]} (last used)" if champion else None,
+    }

@@ -1,0 +1,30 @@
+"""The time split never lets a model be judged on days its training targets overlap."""
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from pokewatch.demo import SAMPLE_PRICES
+from pokewatch.features import build_panel
+from pokewatch.sources.files import read_price_history
+from pokewatch.train import NotEnoughHistory, time_split
+
+
+@pytest.fixture(scope="module")
+def panel():
+    return build_panel(read_price_history(SAMPLE_PRICES))
+
+
+def test_every_split_ends_a_horizon_before_the_next_begins(panel):
+    horizon = 7
+    split = time_split(panel, dt.date(2025, 10, 26), horizon=horizon, holdout_days=7)
+    assert split.test_days[-1] + horizon == panel.day_index(dt.date(2025, 10, 26))
+    assert split.calibration_days[-1] + horizon < split.test_days[0]
+    assert split.fit_days[-1] < split.calibration_days[0]
+    assert len(split.test_days) == 7
+
+
+def test_too_little_history_is_a_clear_error(panel):
+    with pytest.raises(NotEnoughHistory, match="needs at least"):
+        time_split(panel, dt.date(2025, 10, 5), horizon=7, holdout_days=7)
