@@ -74,7 +74,7 @@ def collect(
         day = collect_day(settings, as_of, base_url=base_url, api_key=api_key, set_ids=set_ids, product_ids=product_ids)
         with db.connect(settings) as conn:
             landed = land_day(conn, day)
-        return _result(source, as_of, landed, started, note=day.last_updated or "")
+        return _result(source, as_of, landed, started, note=day.note)
     if source == "pokemontcg":
         from pokewatch.sources import pokemontcg
 

@@ -51,6 +51,7 @@ class DayLanding:
     last_updated: str | None = None
     # True when the source has published nothing new since the last landing: there is nothing to land.
     unchanged: bool = False
+    note: str = ""  # what a person should know about this fetch (quota left, unmapped cards …)
 
 
 def _retryable(exc: BaseException) -> bool:
