@@ -79,10 +79,11 @@ def collect(
         from pokewatch.sources import pokemontcg
 
         cards = pokemontcg.fetch_cards(settings, base_url=base_url, api_key=api_key, set_ids=set_ids)
+        pokemontcg.keep(settings, as_of, cards)
         with db.connect(settings) as conn:
             day, report = pokemontcg.to_landing(conn, cards, as_of)
             landed = land_day(conn, day)
-            pokemontcg.land_cardmarket(conn, report.cardmarket)
+            pokemontcg.land_extras(conn, report)
         return _result(source, as_of, landed, started, unmapped=report.unmapped, note=report.summary())
     raise SourceError(f"unknown source {source!r}; choose one of {', '.join(SOURCES)}")
 
