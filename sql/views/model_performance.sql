@@ -1,0 +1,101 @@
+-- model_performance: one row per trained model version (MLflow run), its overall held-out metrics beside
+-- the naive baselines, the promotion decision, and its worst slice.
+drop view if exists pokewatch.model_performance cascade;
+
+create view pokewatch.model_performance as
+
+with metrics as (
+
+    select * from pokewatch.model_metrics
+
+),
+
+overall as (
+
+    select
+        as_of,
+        model_version,
+        mlflow_run_id,
+        promoted,
+        reason,
+        max(value) filter (where metric = 'mape') as mape,
+        max(value) filter (where metric = 'median_ape') as median_ape,
+        max(value) filter (where metric = 'band_coverage') as band_coverage,
+        max(value) filter (where metric = 'coverage') as coverage,
+        max(value) filter (where metric = 'n') as test_rows,
+        max(value) filter (where metric = 'last_price_mape') as last_price_mape,
+        max(value) filter (where metric = 'rolling_median_7_mape') as rolling_median_7_mape,
+        max(value) filter (where metric = 'seed_mean_3_mape') as seed_mean_3_mape,
+        max(value) filter (where metric = 'champion_mape') as champion_mape,
+        max(recorded_at) as recorded_at
+
+    from metrics
+    where slice_dimension = 'overall'
+    group by as_of, model_version, mlflow_run_id, promoted, reason
+
+),
+
+worst_slice as (
+
+    select distinct on (as_of, model_version)
+        as_of,
+        model_version,
+        slice_dimension || '=' || slice_value as worst_slice,
+        value as worst_slice_mape
+
+    from metrics
+    where slice_dimension <> 'overall' and metric = 'mape' and value is not null
+    order by as_of, model_version, value desc
+
+),
+
+final as (
+
+    select
+        overall.as_of,
+        overall.model_version,
+        overall.mlflow_run_id,
+        overall.promoted,
+        overall.reason,
+        overall.mape,
+        overall.median_ape,
+        overall.band_coverage,
+        overall.coverage,
+        overall.test_rows::bigint as test_rows,
+        overall.last_price_mape,
+        overall.rolling_median_7_mape,
+        overall.seed_mean_3_mape,
+        overall.champion_mape,
+        overall.last_price_mape - overall.mape as mape_gain_vs_last_price,
+        worst_slice.worst_slice,
+        worst_slice.worst_slice_mape,
+        overall.recorded_at
+
+    from overall
+    left join worst_slice
+        on worst_slice.as_of = overall.as_of and worst_slice.model_version = overall.model_version
+
+)
+
+select * from final;
+
+comment on view pokewatch.model_performance is
+    'One row per trained model version: overall held-out metrics (shares as fractions: 0.12 = 12 %), the naive baselines on the same rows, the promotion decision and the worst slice. From pokewatch.model_metrics.';
+comment on column pokewatch.model_performance.as_of is 'Day the model was trained for.';
+comment on column pokewatch.model_performance.model_version is 'Model version in the MLflow registry.';
+comment on column pokewatch.model_performance.mlflow_run_id is 'MLflow run id.';
+comment on column pokewatch.model_performance.promoted is 'Whether it became the champion.';
+comment on column pokewatch.model_performance.reason is 'Why it was promoted or not.';
+comment on column pokewatch.model_performance.mape is 'Mean absolute percentage error of the fair price vs the market price a week later, held-out days.';
+comment on column pokewatch.model_performance.median_ape is 'Median absolute percentage error, held-out days.';
+comment on column pokewatch.model_performance.band_coverage is 'Share of held-out prices inside the fair band (target: the band level, 0.80).';
+comment on column pokewatch.model_performance.coverage is 'Share of the day''s priced series the model could score.';
+comment on column pokewatch.model_performance.test_rows is 'Held-out rows the metrics are over.';
+comment on column pokewatch.model_performance.last_price_mape is 'MAPE of the naive baseline "price stays where it is".';
+comment on column pokewatch.model_performance.rolling_median_7_mape is 'MAPE of the 7-day rolling median baseline.';
+comment on column pokewatch.model_performance.seed_mean_3_mape is 'MAPE of the 3-day mean baseline.';
+comment on column pokewatch.model_performance.champion_mape is 'MAPE of the then champion on the same rows; null for the first model.';
+comment on column pokewatch.model_performance.mape_gain_vs_last_price is 'last_price_mape - mape: how much better than doing nothing (positive = better).';
+comment on column pokewatch.model_performance.worst_slice is 'Slice with the highest MAPE, e.g. "price_band=<$1".';
+comment on column pokewatch.model_performance.worst_slice_mape is 'MAPE on that slice.';
+comment on column pokewatch.model_performance.recorded_at is 'When the metrics were written.';
