@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pokewatch.settings import Settings
-from tests.support.mirror import Mirror, load_tcgcsv_data, tcgcsv_mirror as build_tcgcsv_mirror
+from tests.support.mirror import Mirror, load_tcgcsv_data
+from tests.support.mirror import tcgcsv_mirror as build_tcgcsv_mirror
 
 # The groups served by the small mirror used for fault tests (Base Set with real products, SV 151, two more).
 FEW_GROUPS = [604, 23237, 1728, 1406]
