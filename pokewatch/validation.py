@@ -452,7 +452,7 @@ def _failure_message(report: ValidationReport, critical: list[dict]) -> str:
         else:
             text = f"{r['expectation']}: observed {r['observed']}"
         parts.append(text)
-    noun = "expectation" if len(parts) == 1 else f"{len(parts)} expectations"
+    noun = "expectation" if len(parts) == 1 else "expectations"
     message = f"{report.dataset}{day} failed critical {noun} " + " | ".join(parts)
     skipped = len(critical) - len(evaluated)
     if skipped:
@@ -508,6 +508,11 @@ def _prepare_prices(
 ) -> pd.DataFrame:
     """The frame as given (raw columns validated as they are) plus the derived columns the suite checks."""
     out = frame.reset_index(drop=True).copy()
+    for column in ("product_id", "set_id", *PRICE_VALUE_COLUMNS):
+        # nullable numbers (Int64, Float64) are numbers: validate them as float64 (GX's type check is by name)
+        if column in out.columns and isinstance(out[column].dtype, pd.api.extensions.ExtensionDtype) \
+                and pd.api.types.is_numeric_dtype(out[column].dtype):
+            out[column] = out[column].astype("float64")
     derived: dict[str, pd.Series] = {}
     if "as_of" in out.columns:
         out["as_of"], parsed = _iso_days(out["as_of"])
