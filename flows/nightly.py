@@ -9,10 +9,15 @@ from flows.collect import collect
 from flows.score import score
 from flows.train import train
 from flows.validate import validate
-from pokewatch import db, demo as demo_sample, report
+from pokewatch import db, demo as demo_sample, landing, report
 from pokewatch.runs import RunLog
 from pokewatch.settings import get_settings
 from pokewatch.signals import DEMO_COSTS
+
+
+def _landed(settings, day: dt.date, source: str) -> bool:
+    with db.connect(settings) as conn:
+        return landing.is_landed(conn, source, day)
 
 
 @flow(name="nightly", log_prints=True)
@@ -21,13 +26,13 @@ def nightly(as_of: dt.date | None = None, skip_collect: bool = False, demo: bool
     """The whole nightly job for one day (default: the day before the scheduled start, in the configured zone)."""
     settings = get_settings()
     db.migrate(settings)
-    if demo:
-        demo_sample.load_sample(settings)
-        as_of, skip_collect = as_of or demo_sample.sample_last_day(), True
-        round_trip_cost = DEMO_COSTS["round_trip_cost"] if round_trip_cost is None else round_trip_cost
-        min_gain_dollars = DEMO_COSTS["min_gain_dollars"] if min_gain_dollars is None else min_gain_dollars
-    day = as_of or report.nightly_day(runtime.flow_run.scheduled_start_time, settings.timezone)
     with db.connect(settings, autocommit=True) as lock, db.writer_lock(lock, settings.lock_timeout_seconds, "nightly"):
+        if demo:
+            demo_sample.load_sample(settings)
+            as_of, skip_collect = as_of or demo_sample.sample_last_day(), True
+            round_trip_cost = DEMO_COSTS["round_trip_cost"] if round_trip_cost is None else round_trip_cost
+            min_gain_dollars = DEMO_COSTS["min_gain_dollars"] if min_gain_dollars is None else min_gain_dollars
+        day = as_of or report.nightly_day(runtime.flow_run.scheduled_start_time, settings.timezone)
         run = RunLog(settings, day, str(runtime.flow_run.id))
         results = {}
         try:
@@ -35,6 +40,10 @@ def nightly(as_of: dt.date | None = None, skip_collect: bool = False, demo: bool
                 with run.stage("collect") as st:
                     results["collect"] = collect(day, source)
                     st["rows"] = results["collect"].rows
+                if results["collect"].skipped and not _landed(settings, day, source):
+                    run.finish("skipped", error=results["collect"].note)
+                    print(f"nothing new to run for {day}: {results['collect'].note}")
+                    return results
             with run.stage("validate") as st:
                 results["validate"] = validate(day, run.run_id, source)
                 st["rows"] = results["validate"].rows

@@ -74,6 +74,45 @@ def import_(path: Annotated[Path, typer.Argument(help="Parquet or CSV in tcgcsv'
                   f"{result.inserted:,} new, {result.updated:,} changed")
 
 
+@app.command("collect")
+def collect_(as_of: AsOf = None,
+             source: Annotated[str, typer.Option(help="tcgcsv, pokemonpricetracker or pokemontcg.")] = "tcgcsv",
+             set_id: Annotated[list[str] | None, typer.Option("--set", help="Set id(s) (keyed sources).")] = None,
+             product_id: Annotated[list[int] | None, typer.Option("--product", help="TCGplayer product id(s).")] = None,
+             ) -> None:
+    """Land one day of prices from a source (default tcgcsv, the whole catalogue)."""
+    from pokewatch import collect, db
+
+    settings = get_settings()
+    run_safely(db.migrate, settings)
+    day = _day(as_of) or dt.date.today()
+    result = run_safely(collect.collect, settings, day, source, **run_safely(settings.source_access, source),
+                        set_ids=set_id, product_ids=product_id)
+    if result.skipped:
+        console.print(f"skipped: {result.note}")
+        return
+    console.print(f"{source} {day}: {result.rows:,} rows landed ({result.inserted:,} new, {result.updated:,} changed)"
+                  f" in {result.seconds:.1f} s{'; ' + result.note if result.note else ''}")
+
+
+@app.command()
+def backfill(start: Annotated[dt.datetime | None, typer.Option("--from", formats=["%Y-%m-%d"])] = None,
+             end: Annotated[dt.datetime | None, typer.Option("--to", formats=["%Y-%m-%d"])] = None,
+             archive_dir: Annotated[Path | None, typer.Option(help="Read local prices-YYYY-MM-DD.ppmd.7z files.")] = None,
+             ) -> None:
+    """Land tcgcsv's daily archives (download --from/--to, or read --archive-dir); landed days are skipped."""
+    from pokewatch import collect, db
+
+    settings = get_settings()
+    if not archive_dir and not (start and end):
+        fail("give --from and --to (download archives) or --archive-dir (read local ones)")
+    run_safely(db.migrate, settings)
+    result = run_safely(collect.backfill, settings, _day(start), _day(end), archive_dir=archive_dir)
+    console.print(collect.backfill_table(result))
+    if not result.ok:
+        fail("some days did not land (see the table); rerun to fetch only those")
+
+
 @app.command()
 def nightly(as_of: AsOf = None,
             skip_collect: Annotated[bool, typer.Option(help="Use prices already landed.")] = False,

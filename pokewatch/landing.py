@@ -127,3 +127,10 @@ def last_landing(conn: psycopg.Connection, source: str) -> tuple[dt.date, str | 
     return conn.execute(
         "select as_of, last_updated from pokewatch.landings where source = %s order by as_of desc limit 1", (source,)
     ).fetchone()
+
+
+def is_landed(conn: psycopg.Connection, source: str, as_of: dt.date) -> bool:
+    """True once a source's day has landed completely."""
+    return conn.execute(
+        "select exists (select 1 from pokewatch.landings where source = %s and as_of = %s)", (source, as_of)
+    ).fetchone()[0]

@@ -24,6 +24,12 @@ class Settings(BaseSettings):
     )
     tcgcsv_base_url: str = "https://tcgcsv.com"
     tcgcsv_category: int = 3
+    ppt_base_url: str = "https://www.pokemonpricetracker.com/api/v2"
+    ppt_api_key: SecretStr | None = Field(None, validation_alias="POKEMON_PRICE_API_KEY")
+    pokemontcg_base_url: str = "https://api.pokemontcg.io/v2"
+    pokemontcg_api_key: SecretStr | None = Field(None, validation_alias="POKEMONTCG_API_KEY")
+    writer_password: SecretStr | None = None
+    reader_password: SecretStr | None = None
     http_timeout_seconds: float = 30.0
     http_concurrency: int = 4
     http_max_attempts: int = 5
@@ -48,6 +54,16 @@ class Settings(BaseSettings):
     random_seed: int = 42
     lock_timeout_seconds: float = 30.0
     timezone: str = "UTC"
+
+    def source_access(self, source: str) -> dict:
+        """Base URL and API key (plain text, for the request header only) of a price source."""
+        urls = {"tcgcsv": self.tcgcsv_base_url, "pokemonpricetracker": self.ppt_base_url,
+                "pokemontcg": self.pokemontcg_base_url}
+        keys = {"pokemonpricetracker": self.ppt_api_key, "pokemontcg": self.pokemontcg_api_key}
+        if source not in urls:
+            raise ValueError(f"unknown source {source!r}: use one of {', '.join(urls)}")
+        key = keys.get(source)
+        return {"base_url": urls[source], "api_key": key.get_secret_value() if key else None}
 
     @property
     def home_dir(self) -> Path:

@@ -1,0 +1,26 @@
+"""Flow `backfill`: land tcgcsv's daily archives for a range of days (resumable: landed days are skipped)."""
+
+import datetime as dt
+
+from prefect import flow, task
+from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import NONE
+
+from pokewatch import collect as collecting
+from pokewatch.settings import get_settings
+
+
+@task(retries=1, retry_delay_seconds=60, timeout_seconds=6 * 3600, cache_policy=NONE)
+def land_archives(start: dt.date | None, end: dt.date | None, archive_dir: str | None):
+    return collecting.backfill(get_settings(), start, end, archive_dir=archive_dir, progress=False)
+
+
+@flow(name="backfill", log_prints=True)
+def backfill(start: dt.date | None = None, end: dt.date | None = None, archive_dir: str | None = None):
+    """Download `{base}/archive/tcgplayer/prices-YYYY-MM-DD.ppmd.7z` for start..end, or read archive_dir."""
+    result = land_archives(start, end, archive_dir)
+    create_table_artifact([d.__dict__ for d in result.days], key="backfill-days", description="Days landed or skipped")
+    print(f"{result.count('landed')} day(s) landed, {result.count('skipped')} skipped, {result.rows:,} rows")
+    if not result.ok:
+        raise RuntimeError("backfill incomplete: " + "; ".join(f"{d.as_of}: {d.error}" for d in result.days if d.error))
+    return result
