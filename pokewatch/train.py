@@ -84,7 +84,7 @@ def decide(settings: Settings, challenger: dict, champion: dict | None, challeng
     if champion is None:
         return True, f"first model to pass the gates (MAPE {m['mape']:.2%}, band coverage {m['band_coverage']:.1%})"
     needed = champion["mape"] * (1 - settings.champion_margin)
-    if m["mape"] > needed:
+    if m["mape"] >= needed:  # a tie keeps the champion: an identical rerun changes nothing
         return False, f"MAPE {m['mape']:.2%} does not beat the champion's {champion['mape']:.2%} on the same days"
     theirs = {(s["slice"], s["value"]): s["mape"] for s in champion_slices}
     for s in challenger_slices:
