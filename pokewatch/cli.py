@@ -20,6 +20,12 @@ app.add_typer(model_app, name="model")
 console = Console()
 err = Console(stderr=True)
 
+@app.callback()
+def _prepare() -> None:
+    """Before any command: state folders, and Prefect/MLflow quiet and local (env set before they are imported)."""
+    get_settings()
+
+
 AsOf = Annotated[dt.datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Day to run for (YYYY-MM-DD).")]
 
 

@@ -8,6 +8,7 @@ over series.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import bottleneck as bn
@@ -142,10 +143,13 @@ def _move(fn, a: np.ndarray, window: int, min_count: int = 1) -> np.ndarray:
     return fn(a, min(window, a.shape[0]), min_count=min(min_count, a.shape[0]), axis=0)
 
 
-def feature_arrays(panel: Panel) -> dict[str, np.ndarray]:
-    """Every feature for every (day, series), each computed from that day and the days before it."""
+def _feature_makers(panel: Panel) -> dict[str, Callable[[], np.ndarray]]:
+    """Every feature as a function computing its day × series array from that day and the days before it.
+
+    Functions, not arrays: the caller builds one feature at a time and keeps only the rows it needs, so
+    memory stays a few arrays deep however many features there are.
+    """
     market, last = panel.market, _ffill(panel.market)
-    observed = ~np.isnan(market)
     log_last = np.log(last)
     returns = np.diff(log_last, axis=0, prepend=np.nan)
     changed = np.where(np.isnan(returns), np.nan, (np.abs(returns) > 1e-9).astype(float))
@@ -156,36 +160,34 @@ def feature_arrays(panel: Panel) -> dict[str, np.ndarray]:
     rarity_code = _codes(panel.series["rarity"], KNOWN_RARITIES)
     ones = np.ones((n_days, 1))
     return {
-        "log_last": log_last,
-        "ret_1": _log_ratio(last, _shift(last, 1)),
-        "ret_7": _log_ratio(last, _shift(last, 7)),
-        "dev_med_3": _log_ratio(last, _move(bn.move_median, market, 3, 1)),
-        "dev_med_7": _log_ratio(last, _move(bn.move_median, market, 7, 1)),
-        "dev_med_30": _log_ratio(last, _move(bn.move_median, market, 30, 1)),
-        "dev_mean_3": _log_ratio(last, _move(bn.move_mean, market, 3, 1)),
-        "vol_7": _move(bn.move_std, returns, 7, 2),
-        "vol_30": _move(bn.move_std, returns, 30, 2),
-        "momentum_3": _log_ratio(_move(bn.move_mean, last, 3, 1), _shift(last, 3)),
-        "days_observed": np.cumsum(observed, axis=0).astype(float),
-        "flat_share_30": 1.0 - _move(bn.move_mean, changed, 30, 1),
-        "spread_high_low": _log_ratio(panel.high, panel.low),
-        "spread_mid": _log_ratio(panel.mid, market),
-        "spread_low": _log_ratio(panel.low, market),
-        "set_age_days": day_numbers - release[None, :],
-        "variant_code": ones * np.where(variant_code < 0, np.nan, variant_code)[None, :],
-        "rarity_code": ones * np.where(rarity_code < 0, np.nan, rarity_code)[None, :],
+        "log_last": lambda: log_last,
+        "ret_1": lambda: _log_ratio(last, _shift(last, 1)),
+        "ret_7": lambda: _log_ratio(last, _shift(last, 7)),
+        "dev_med_3": lambda: _log_ratio(last, _move(bn.move_median, market, 3, 1)),
+        "dev_med_7": lambda: _log_ratio(last, _move(bn.move_median, market, 7, 1)),
+        "dev_med_30": lambda: _log_ratio(last, _move(bn.move_median, market, 30, 1)),
+        "dev_mean_3": lambda: _log_ratio(last, _move(bn.move_mean, market, 3, 1)),
+        "vol_7": lambda: _move(bn.move_std, returns, 7, 2),
+        "vol_30": lambda: _move(bn.move_std, returns, 30, 2),
+        "momentum_3": lambda: _log_ratio(_move(bn.move_mean, last, 3, 1), _shift(last, 3)),
+        "days_observed": lambda: np.cumsum(~np.isnan(market), axis=0, dtype=float),
+        "flat_share_30": lambda: 1.0 - _move(bn.move_mean, changed, 30, 1),
+        "spread_high_low": lambda: _log_ratio(panel.high, panel.low),
+        "spread_mid": lambda: _log_ratio(panel.mid, market),
+        "spread_low": lambda: _log_ratio(panel.low, market),
+        "set_age_days": lambda: day_numbers - release[None, :],
+        "variant_code": lambda: ones * variant_code[None, :],
+        "rarity_code": lambda: ones * rarity_code[None, :],
+        # The three naive fair prices a model must beat.
+        "baseline_last_price": lambda: last,
+        "baseline_rolling_median_7": lambda: _move(bn.move_median, market, 7, 1),
+        "baseline_seed_mean_3": lambda: _move(bn.move_mean, market, 3, 1),  # the seed: mean of 3 rows incl. today
     }
 
 
-def baseline_arrays(panel: Panel) -> dict[str, np.ndarray]:
-    """The three naive fair prices a model must beat, per (day, series)."""
-    market, last = panel.market, _ffill(panel.market)
-    return {
-        "last_price": last,
-        "rolling_median_7": _move(bn.move_median, market, 7, 1),
-        # The seed's rule: mean of the last three rows, today's included.
-        "seed_mean_3": _move(bn.move_mean, market, 3, 1),
-    }
+def feature_arrays(panel: Panel) -> dict[str, np.ndarray]:
+    """All features and baselines as full day × series arrays (for inspection and tests; memory-hungry)."""
+    return {name: make() for name, make in _feature_makers(panel).items()}
 
 
 def target_array(panel: Panel, horizon: int, min_observations: int = 3) -> np.ndarray:
@@ -197,27 +199,28 @@ def target_array(panel: Panel, horizon: int, min_observations: int = 3) -> np.nd
     return future
 
 
-def frame_for_days(panel: Panel, day_positions: list[int], with_target: int | None = None) -> pd.DataFrame:
-    """Long rows (one per series priced on each requested day) with features, baselines and target."""
-    features = feature_arrays(panel)
-    baselines = baseline_arrays(panel)
+def frame_for_days(panel: Panel, day_positions: list[int], with_target: int | None = None,
+                   sample: int | None = None, seed: int = 0) -> pd.DataFrame:
+    """Long rows (one per series priced on each requested day) with features, baselines and target.
+
+    With `sample`, at most that many rows are drawn at random before any feature is gathered.
+    """
+    days = np.asarray(day_positions, dtype=int)
     target = target_array(panel, with_target) if with_target else None
-    frames = []
-    for j in day_positions:
-        priced = ~np.isnan(panel.market[j])
-        if target is not None:
-            priced &= ~np.isnan(target[j])
-        cols = np.flatnonzero(priced)
-        part = panel.series.iloc[cols][["product_id", "variant", "set_id"]].reset_index(drop=True)
-        part["as_of"] = panel.days[j].date()
-        part["market"] = panel.market[j, cols]
-        part["low"] = np.where(np.isnan(panel.low[j, cols]), np.nan, panel.low[j, cols])
-        part["high"] = panel.high[j, cols]
-        for name in FEATURES:
-            part[name] = features[name][j, cols]
-        for name, values in baselines.items():
-            part[f"baseline_{name}"] = values[j, cols]
-        if target is not None:
-            part["target"] = target[j, cols]
-        frames.append(part)
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    usable = ~np.isnan(panel.market[days])
+    if target is not None:
+        usable &= ~np.isnan(target[days])
+    day_idx, series_idx = np.nonzero(usable)
+    if sample is not None and len(day_idx) > sample:
+        keep = np.sort(np.random.default_rng(seed).choice(len(day_idx), size=sample, replace=False))
+        day_idx, series_idx = day_idx[keep], series_idx[keep]
+    rows = days[day_idx]
+    out = panel.series.iloc[series_idx][["product_id", "variant", "set_id"]].reset_index(drop=True)
+    out["as_of"] = panel.days[rows].date
+    for name, values in (("market", panel.market), ("low", panel.low), ("high", panel.high)):
+        out[name] = values[rows, series_idx]
+    for name, make in _feature_makers(panel).items():
+        out[name] = make()[rows, series_idx]
+    if target is not None:
+        out["target"] = target[rows, series_idx]
+    return out

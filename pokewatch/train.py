@@ -96,10 +96,6 @@ def decide(settings: Settings, challenger: dict, champion: dict | None, challeng
     return True, f"MAPE {m['mape']:.2%} beats the champion's {champion['mape']:.2%} on the same held-out days"
 
 
-def sample_rows(frame: pd.DataFrame, limit: int, seed: int) -> pd.DataFrame:
-    return frame.sample(n=limit, random_state=seed) if len(frame) > limit else frame
-
-
 def train(settings: Settings, as_of: dt.date) -> TrainResult:
     """Fit, evaluate against baselines and the champion, log to MLflow, register, decide."""
     started = time.perf_counter()
@@ -111,7 +107,7 @@ def train(settings: Settings, as_of: dt.date) -> TrainResult:
     panel = build_panel(history, cards, sets)
     split = time_split(panel, as_of, settings.horizon_days, settings.holdout_days)
     h = settings.horizon_days
-    fit = sample_rows(frame_for_days(panel, split.fit_days, h), settings.max_train_rows, settings.random_seed)
+    fit = frame_for_days(panel, split.fit_days, h, sample=settings.max_train_rows, seed=settings.random_seed)
     calibration = frame_for_days(panel, split.calibration_days, h)
     test = frame_for_days(panel, split.test_days, h)
     today = frame_for_days(panel, [panel.day_index(as_of)])
