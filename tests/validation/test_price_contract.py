@@ -219,7 +219,8 @@ def test_every_real_day_passes_untouched(history):
         assert report.passed, report.summary()
         assert report.quarantined == 0 and not report.failures, [r for r in report.failures]
         previous = by_day[d]
-    assert time.perf_counter() - started < 30
+    # ~11 s on an idle 2-core machine; the bound only guards against a pathological slowdown under load
+    assert time.perf_counter() - started < 90
 
 
 def test_several_days_in_one_frame(small_history):
