@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 import psycopg
 
-from pokewatch.sources.base import PRICE_COLUMNS, DayLanding
+from pokewatch.sources.base import PRICE_COLUMNS, DayLanding, SourceError
 
 COPY_CHUNK_ROWS = 200_000
 
@@ -41,13 +41,19 @@ def land_prices(
     Runs inside the caller's transaction; a row that is already there with the same values is not touched,
     so landing the same day twice changes nothing.
     """
+    columns = ["as_of", *PRICE_COLUMNS]
+    frame = prices.assign(source=source)
+    refuse_duplicate_keys(frame)
+    days = sorted(set(frame["as_of"]))
+    if not conn.execute(
+        "select exists (select 1 from pokewatch.prices where source = %s and as_of = any(%s))", (source, days)
+    ).fetchone()[0]:
+        return _land_new_days(conn, source, frame, columns, last_updated)
     conn.execute(
         "create temp table if not exists staging_prices "
         "(like pokewatch.prices including defaults) on commit delete rows"
     )
     conn.execute("truncate staging_prices")
-    columns = ["as_of", *PRICE_COLUMNS]
-    frame = prices.assign(source=source)
     copy_frame(conn, "staging_prices", frame, ["source", *columns])
     counts = conn.execute(
         """
@@ -89,6 +95,39 @@ def land_prices(
     ).fetchall()
     conn.execute("truncate staging_prices")
     return LandingResult(source, len(days), len(frame), counts[0], counts[1])
+
+
+def refuse_duplicate_keys(frame: pd.DataFrame) -> None:
+    dup = frame.duplicated(["product_id", "variant", "as_of"], keep=False)
+    if dup.any():
+        first = frame[dup].iloc[0]
+        raise SourceError(
+            f"{int(dup.sum())} price rows share a key, e.g. product_id {first['product_id']} "
+            f"variant {first['variant']!r} on {first['as_of']}: one row per card variant and day"
+        )
+
+
+def _land_new_days(conn: psycopg.Connection, source: str, frame: pd.DataFrame, columns: list[str],
+                   last_updated: str | None) -> LandingResult:
+    """Days this source never landed: COPY straight into `prices` (no staging, no upsert): the bulk path."""
+    copy_frame(conn, "pokewatch.prices", frame, ["source", *columns])
+    cards = frame[["product_id", "set_id"]].drop_duplicates("product_id")
+    conn.execute("create temp table if not exists staging_new_cards (product_id bigint, set_id bigint) on commit drop")
+    copy_frame(conn, "staging_new_cards", cards, ["product_id", "set_id"])
+    conn.execute(
+        "insert into pokewatch.cards (product_id, set_id) select product_id, set_id from staging_new_cards "
+        "on conflict (product_id) do nothing"
+    )
+    conn.execute("drop table staging_new_cards")
+    per_day = frame.groupby("as_of").agg(rows=("product_id", "size"), sets=("set_id", "nunique")).reset_index()
+    with conn.cursor() as cur:
+        cur.executemany(
+            "insert into pokewatch.landings (source, as_of, rows, sets, last_updated) values (%s, %s, %s, %s, %s) "
+            "on conflict (source, as_of) do update set rows = excluded.rows, sets = excluded.sets, "
+            "last_updated = excluded.last_updated, landed_at = now()",
+            [(source, r.as_of, int(r.rows), int(r.sets), last_updated) for r in per_day.itertuples()],
+        )
+    return LandingResult(source, len(per_day), len(frame), len(frame), 0)
 
 
 SET_COLUMNS = ["set_id", "name", "abbreviation", "series", "release_date", "modified_on"]

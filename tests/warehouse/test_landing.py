@@ -55,3 +55,24 @@ def test_a_bad_file_is_refused_with_what_and_where(tmp_path, settings, conn, mut
         read_price_history(path)
     assert message in str(caught.value) and str(path) in str(caught.value)
     assert counts(conn)[0] == 0
+
+
+def test_duplicate_keys_are_refused_and_nothing_lands(settings, conn):
+    day = read_price_history(demo.SAMPLE_PRICES).head(100)
+    doubled = pd.concat([day, day.tail(1)])
+    with pytest.raises(SourceError, match="share a key"):
+        with db.connect(settings) as c:
+            land_prices(c, "tcgcsv", doubled)
+    assert counts(conn)[0] == 0
+
+
+def test_a_new_day_takes_the_bulk_path_and_a_known_one_the_upsert(settings, conn):
+    history = read_price_history(demo.SAMPLE_PRICES)
+    first_days = history[history["as_of"] < history["as_of"].max()]
+    with db.connect(settings) as c:
+        bulk = land_prices(c, "tcgcsv", first_days)
+    with db.connect(settings) as c:
+        mixed = land_prices(c, "tcgcsv", history)  # one new day among landed ones: upsert path
+    assert bulk.inserted == len(first_days)
+    assert mixed.inserted == len(history) - len(first_days) and mixed.updated == 0
+    assert conn.execute("select count(*) from pokewatch.cards").fetchone()[0] == history["product_id"].nunique()
