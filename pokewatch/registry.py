@@ -23,16 +23,21 @@ SKOPS_TRUSTED_TYPES = [
 ]
 
 
-def mlflow_client(settings: Settings):
-    """Point MLflow at the configured tracking URI (default: SQLite under HOME/mlflow) and return a client."""
+def mlflow_client(settings: Settings, experiment: str = EXPERIMENT):
+    """Point MLflow at the configured tracking URI (default: SQLite under HOME/mlflow) and return a client.
+
+    MLFLOW_TRACKING_URI may name a remote server (http(s)://…); MLflow itself reads
+    MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD (or MLFLOW_TRACKING_TOKEN) for its basic auth,
+    so credentials never pass through PokeWatch's settings. Artifacts then go where that server says.
+    """
     import mlflow
 
     mlflow.set_tracking_uri(settings.tracking_uri)
     mlflow.set_registry_uri(settings.tracking_uri)
-    if mlflow.get_experiment_by_name(EXPERIMENT) is None:
+    if mlflow.get_experiment_by_name(experiment) is None:
         artifact_location = None if settings.mlflow_tracking_uri else settings.mlflow_artifact_location
-        mlflow.create_experiment(EXPERIMENT, artifact_location=artifact_location)
-    mlflow.set_experiment(EXPERIMENT)
+        mlflow.create_experiment(experiment, artifact_location=artifact_location)
+    mlflow.set_experiment(experiment)
     return mlflow.MlflowClient()
 
 
