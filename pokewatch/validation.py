@@ -167,9 +167,29 @@ def _quiet_gx() -> None:
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
 
 
-def _context(home: Path | None):
-    """One GX context per process and state folder (file context in HOME/gx, or ephemeral without HOME)."""
-    key = str(home) if home else ""
+def _runner():
+    """The in-memory GX context validations run in, with one whole-dataframe batch per suite (once per process)."""
+    with _lock:
+        if "runner" in _contexts:
+            return _contexts["runner"]
+        _quiet_gx()
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        ctx = gx.get_context(mode="ephemeral")
+        ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
+        source = ctx.data_sources.add_pandas("pokewatch_frames")
+        batches = {
+            name: source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("whole")
+            for name in ("daily_prices", "features", "signals")
+        }
+        _contexts["runner"] = (ctx, batches)
+        return _contexts["runner"]
+
+
+def _store(home: Path):
+    """The file context in HOME/gx that keeps validation results and renders Data Docs to HOME/data_docs."""
+    key = f"store:{home}"
     with _lock:
         if key in _contexts:
             return _contexts[key]
@@ -177,40 +197,20 @@ def _context(home: Path | None):
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
-        if home is None:
-            ctx = gx.get_context(mode="ephemeral")
-        else:
-            home.mkdir(parents=True, exist_ok=True)
-            ctx = gx.get_context(mode="file", project_root_dir=home)
-            site = {
-                "class_name": "SiteBuilder",
-                "show_how_to_buttons": False,
-                "store_backend": {
-                    "class_name": "TupleFilesystemStoreBackend",
-                    "base_directory": str(home / "data_docs"),
-                },
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            }
-            if ctx.variables.data_docs_sites != {"pokewatch": site}:
-                ctx.variables.data_docs_sites = {"pokewatch": site}
-                ctx.variables.save()
+        home.mkdir(parents=True, exist_ok=True)
+        ctx = gx.get_context(mode="file", project_root_dir=home)
+        site = {
+            "class_name": "SiteBuilder",
+            "show_how_to_buttons": False,
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(home / "data_docs")},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        }
+        if ctx.variables.data_docs_sites != {"pokewatch": site}:
+            ctx.variables.data_docs_sites = {"pokewatch": site}
+            ctx.variables.save()
         ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
-        try:
-            source = ctx.data_sources.get("pokewatch_frames")
-        except Exception:
-            source = ctx.data_sources.add_pandas("pokewatch_frames")
-        batches = {}
-        for asset_name in ("daily_prices", "features", "signals"):
-            try:
-                asset = source.get_asset(asset_name)
-            except Exception:
-                asset = source.add_dataframe_asset(asset_name)
-            try:
-                batches[asset_name] = asset.get_batch_definition("whole")
-            except Exception:
-                batches[asset_name] = asset.add_batch_definition_whole_dataframe("whole")
-        _contexts[key] = (ctx, batches)
-        return _contexts[key]
+        _contexts[key] = ctx
+        return ctx
 
 
 # ---------------------------------------------------------------------------------------------- running
@@ -312,7 +312,7 @@ def _run(
         ValidationResultIdentifier,
     )
 
-    ctx, batches = _context(home)
+    _, batches = _runner()
     config = config or _suite_config(suite_name, severities)
     suite = gx.ExpectationSuite(
         name=config["name"], expectations=config["expectations"], meta=config.get("meta") or {}
@@ -325,9 +325,7 @@ def _run(
     for res in validation.results:
         cfg = res.expectation_config.to_json_dict()
         meta = cfg.get("meta") or {}
-        severity = str(getattr(res.expectation_config, "severity", "critical").value
-                       if hasattr(getattr(res.expectation_config, "severity", None), "value")
-                       else cfg.get("severity", "critical"))
+        severity = getattr(res.expectation_config.severity, "value", None) or cfg.get("severity", "critical")
         r = res.result or {}
         positions = list(r.get("unexpected_index_list") or [])
         kw = cfg.get("kwargs", {})
@@ -383,11 +381,12 @@ def _run(
 
     docs = None
     if home is not None:
-        run_id = RunIdentifier(run_name=run_name or suite_name, run_time=dt.datetime.now(dt.timezone.utc))
+        run_id = RunIdentifier(run_name=run_name or suite_name, run_time=dt.datetime.now(dt.UTC))
         suite_id = ExpectationSuiteIdentifier(name=suite.name)
         key = ValidationResultIdentifier(
             expectation_suite_identifier=suite_id, run_id=run_id, batch_identifier=batch.id
         )
+        ctx = _store(home)
         ctx.validation_results_store.store_validation_results(
             suite_validation_result=validation,
             suite_validation_result_identifier=key,
@@ -827,7 +826,6 @@ def validate_signals(frame: pd.DataFrame, *, severities: dict[str, str] | None =
 def build_data_docs(settings: Settings) -> Path:
     """(Re)build GX Data Docs from the stored validation results into HOME/data_docs; returns index.html."""
     home = settings.home_dir
-    ctx, _ = _context(home)
-    path = _build_docs(ctx, home)
+    path = _build_docs(_store(home), home)
     print(path)
     return path

@@ -11,7 +11,7 @@ import pytest
 
 from pokewatch.validation import ValidationFailed, validate_price_frame
 
-from .conftest import DAY, PREVIOUS_DAY, TODAY
+from .conftest import DAY, TODAY
 
 
 def _priced(day: pd.DataFrame, previous: pd.DataFrame | None = None) -> pd.Index:
@@ -235,6 +235,15 @@ def test_several_days_in_one_frame(small_history):
     # the jump and, in a multi-day frame, the move back the next day (per-day runs compare with what was kept)
     flagged = report.quarantine_rows["market_day_over_day_move"]
     assert row in flagged and len(flagged) == 2
-    back = jumped.loc[[p for p in flagged if p != row][0]]
+    back = jumped.loc[next(p for p in flagged if p != row)]
     assert (back["product_id"], back["variant"]) == (jumped.loc[row, "product_id"], jumped.loc[row, "variant"])
     assert back["as_of"] == days[11]
+
+
+def test_importing_validation_does_not_import_great_expectations():
+    import subprocess
+    import sys
+
+    code = "import sys, pokewatch.validation; print('great_expectations' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

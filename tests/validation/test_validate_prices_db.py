@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pokewatch import db
+from pokewatch import db, validation
 from pokewatch.landing import land_prices
 from pokewatch.validation import ValidationFailed, build_data_docs, validate_prices
 
@@ -71,6 +71,10 @@ def test_a_real_day_passes_and_builds_data_docs(warehouse, today):
     assert Path(report.data_docs_path).parent == warehouse.home_dir / "data_docs"
     assert "daily_prices" in Path(report.data_docs_path).read_text()
     assert build_data_docs(warehouse) == warehouse.home_dir / "data_docs" / "index.html"
+    # the next night's process reopens the existing GX file context in HOME/gx
+    validation._contexts.pop(f"store:{warehouse.home_dir}")
+    again = validate_prices(warehouse, DAY, run_id=uuid.uuid4(), today=TODAY)
+    assert again.passed and Path(again.data_docs_path).is_file()
 
 
 @pytest.mark.parametrize("defect", ["negative_price", "empty_day", "ninety_percent_drop"])
