@@ -3,19 +3,13 @@
 -- Written against pokewatch.signals (not signal_history) so only two days are read: fast on a long history.
 -- No parameters.
 
-with today as (
-
-    select max(as_of) as as_of from pokewatch.signals
-
-),
-
-todays as (
+with todays as (
 
     select distinct on (s.product_id, s.variant)
         s.product_id, s.variant, s.as_of, s.signal, s.market_price, s.fair_price, s.deviation_pct,
         s.confidence, s.reason, s.model_version
     from pokewatch.signals as s
-    inner join today on s.as_of = today.as_of
+    where s.as_of = (select max(as_of) from pokewatch.signals)  -- today, found through the as_of index
     order by s.product_id, s.variant, s.model_version desc
 
 ),

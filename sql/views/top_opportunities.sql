@@ -12,12 +12,6 @@ with signals as (
 
 ),
 
-today as (
-
-    select max(as_of) as as_of from signals
-
-),
-
 costs as (
 
     select coalesce(nullif(current_setting('pokewatch.round_trip_cost', true), '')::double precision, 0.25)
@@ -27,10 +21,11 @@ costs as (
 
 todays_signals as (
 
+    -- "today" as a scalar subquery, so the (as_of, signal) index finds the day's BUY and SELL rows
     select distinct on (signals.product_id, signals.variant) signals.*
     from signals
-    inner join today on signals.as_of = today.as_of
-    where signals.signal in ('BUY', 'SELL')
+    where signals.as_of = (select max(as_of) from pokewatch.signals)
+      and signals.signal in ('BUY', 'SELL')
     order by signals.product_id, signals.variant, signals.model_version desc
 
 ),
