@@ -1,0 +1,242 @@
+"""Walk-forward backtest: would the signals have made money, using only what was known each day?
+
+Every day d of the history is a decision day. The model that decides on d was trained at the last
+retraining day r <= d, on days whose `horizon`-day targets end before r (its calibration days end
+`horizon` days before r, exactly as in `train.time_split`). Features of day d look only at days <= d.
+A BUY on d is closed `horizon` days later at the then market price; a SELL avoids the move over the
+same days. Returns are net of the round-trip cost. Two baselines face the same rule and guards:
+always HOLD (no trades, return 0) and mean reversion to the 30-day median (fair price = 30-day median,
+a band of zero width).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pokewatch.evaluate import band_coverage, error_metrics
+from pokewatch.features import _ffill, build_panel, frame_for_days, target_array
+from pokewatch.model import FairPriceModel
+from pokewatch.settings import PROJECT_DIR, Settings
+from pokewatch.signals import SignalRule, decide_signals
+
+EXPERIMENT = "pokewatch-backtest"
+DATASETS = {
+    "sealed": PROJECT_DIR.parent / "shared/data/sealed/sealed_market_prices_daily_2024-02-08_2025-10-09.parquet",
+    "tcgcsv": PROJECT_DIR.parent / "shared/data/tcgcsv/tcgcsv_prices_cat3_pokemon_2025-09-21_2025-10-26.parquet",
+}
+CALIBRATION_DAYS = 3
+MIN_FIT_DAYS = 5
+STRATEGIES = ["model", "mean_reversion_30d", "always_hold"]
+
+
+def load_dataset(dataset: str, path: Path | str | None = None) -> pd.DataFrame:
+    """Long history (as_of, product_id, variant, set_id, low, mid, high, market) of a shared dataset.
+
+    tcgcsv: the catalogue in tcgcsv's price schema. sealed: date, productId, marketPrice only, so every
+    series is variant 'Normal' of set 0 with no low/mid/high.
+    """
+    path = Path(path or DATASETS[dataset])
+    if dataset == "tcgcsv":
+        from pokewatch.sources.files import read_price_history
+
+        return read_price_history(path)
+    if dataset == "sealed":
+        raw = pd.read_parquet(path)
+        return pd.DataFrame({
+            "as_of": pd.to_datetime(raw["date"]).dt.date,
+            "product_id": raw["productId"].astype("int64"),
+            "variant": "Normal",
+            "set_id": 0,
+            "low": np.nan, "mid": np.nan, "high": np.nan,
+            "market": raw["marketPrice"].astype("float64"),
+        })
+    raise ValueError(f"unknown dataset {dataset!r}: use one of {', '.join(DATASETS)}")
+
+
+@dataclass
+class BacktestResult:
+    dataset: str
+    path: str
+    round_trip_cost: float
+    retrain_every: int
+    days: str
+    rows: list[dict] = field(default_factory=list)  # one per horizon × strategy
+    accuracy: list[dict] = field(default_factory=list)  # walk-forward MAPE per horizon: model vs last price
+    retrains: int = 0
+    seconds: float = 0.0
+    mlflow_run_id: str | None = None
+
+
+def _day_frame(panel) -> pd.DataFrame:
+    """Features and baselines of every priced (day, series), with their day and column positions."""
+    days = list(range(len(panel.days)))
+    frame = frame_for_days(panel, days)
+    day_pos, col_pos = [], []
+    for j in days:
+        cols = np.flatnonzero(~np.isnan(panel.market[j]))
+        day_pos.append(np.full(len(cols), j))
+        col_pos.append(cols)
+    frame["day"] = np.concatenate(day_pos)
+    frame["col"] = np.concatenate(col_pos)
+    return frame
+
+
+def trade_returns(signal: np.ndarray, market: np.ndarray, later: np.ndarray, cost: float) -> np.ndarray:
+    """Net return of each BUY (bought now, sold at `later`) and SELL (sold now instead of holding); NaN for HOLD."""
+    move = later / market - 1.0
+    return np.where(signal == "BUY", move - cost, np.where(signal == "SELL", -move - cost, np.nan))
+
+
+def summarise(strategy: str, horizon: int, signal: np.ndarray, returns: np.ndarray) -> dict:
+    traded = signal != "HOLD"
+    r = returns[traded & np.isfinite(returns)]
+    return {
+        "horizon": horizon,
+        "strategy": strategy,
+        "decisions": int(len(signal)),
+        "buy": int((signal == "BUY").sum()),
+        "sell": int((signal == "SELL").sum()),
+        "hit_rate": float((r > 0).mean()) if r.size else float("nan"),
+        "mean_return": float(r.mean()) if r.size else 0.0,
+        "median_return": float(np.median(r)) if r.size else 0.0,
+        "total_return": float(r.sum()) if r.size else 0.0,
+    }
+
+
+def run_backtest(settings: Settings, dataset: str, horizons=(7, 30), round_trip_cost: float | None = None,
+                 retrain_every: int = 30, start: dt.date | None = None, end: dt.date | None = None,
+                 path: Path | str | None = None, lookback_days: int = 120, max_train_rows: int = 60_000,
+                 max_iter: int = 100, log_to_mlflow: bool = True) -> BacktestResult:
+    """Walk forward over a dataset for each horizon the data allows; see the module docstring."""
+    started = time.perf_counter()
+    history = load_dataset(dataset, path)
+    panel = build_panel(history)
+    rule = SignalRule.from_settings(settings, round_trip_cost)
+    frame = _day_frame(panel)
+    last = _ffill(panel.market)
+    n_days = len(panel.days)
+    first = 0 if start is None else max(0, int((pd.Timestamp(start) - panel.days[0]).days))
+    stop = n_days - 1 if end is None else min(n_days - 1, int((pd.Timestamp(end) - panel.days[0]).days))
+    result = BacktestResult(dataset, str(path or DATASETS[dataset]), rule.round_trip_cost, retrain_every,
+                            f"{panel.days[0].date()}..{panel.days[-1].date()}")
+    for h in horizons:
+        target = target_array(panel, h)
+        frame["target"] = target[frame["day"].to_numpy(), frame["col"].to_numpy()]
+        # The first day a model can be trained: enough fit days, the calibration days, and a horizon gap.
+        earliest = MIN_FIT_DAYS + CALIBRATION_DAYS + h + 1
+        decision_days = [d for d in range(max(first, earliest), stop + 1) if d + h <= n_days - 1]
+        if not decision_days:
+            continue
+        picks = {s: [] for s in STRATEGIES}
+        accuracy = []
+        for block_start in range(decision_days[0], decision_days[-1] + 1, retrain_every):
+            block = [d for d in decision_days if block_start <= d < block_start + retrain_every]
+            if not block:
+                continue
+            model = _fit_at(frame, block_start, h, lookback_days, max_train_rows, max_iter, settings.band_level,
+                            settings.random_seed)
+            result.retrains += 1
+            rows = frame[frame["day"].isin(block)]
+            band = model.predict_band(rows)
+            scored = pd.concat([rows, band], axis=1)
+            scored = scored[np.isfinite(scored["fair_price"])]
+            later = last[scored["day"].to_numpy() + h, scored["col"].to_numpy()]
+            market = scored["market"].to_numpy(float)
+            model_signal = decide_signals(scored, rule)["signal"].to_numpy()
+            median30 = np.exp(scored["log_last"] - scored["dev_med_30"])
+            reversion = scored.assign(fair_price=median30, fair_low=median30, fair_high=median30)
+            reversion_signal = decide_signals(reversion, rule)["signal"].to_numpy()
+            for name, signal in (("model", model_signal), ("mean_reversion_30d", reversion_signal),
+                                 ("always_hold", np.full(len(scored), "HOLD"))):
+                picks[name].append((signal, trade_returns(signal, market, later, rule.round_trip_cost)))
+            labelled = scored[scored["target"].notna()]
+            accuracy.append(labelled[["target", "fair_price", "fair_low", "fair_high", "baseline_last_price"]])
+        for name in STRATEGIES:
+            signal = np.concatenate([p[0] for p in picks[name]])
+            returns = np.concatenate([p[1] for p in picks[name]])
+            result.rows.append(summarise(name, h, signal, returns))
+        acc = pd.concat(accuracy)
+        model_err = error_metrics(acc["target"], acc["fair_price"])
+        result.accuracy.append({
+            "horizon": h,
+            "first_decision_day": str(panel.days[decision_days[0]].date()),
+            "last_decision_day": str(panel.days[decision_days[-1]].date()),
+            "rows": model_err["n"],
+            "model_mape": model_err["mape"],
+            "last_price_mape": error_metrics(acc["target"], acc["baseline_last_price"])["mape"],
+            "band_coverage": band_coverage(acc["target"], acc["fair_low"], acc["fair_high"]),
+        })
+    result.seconds = time.perf_counter() - started
+    if log_to_mlflow:
+        result.mlflow_run_id = log_backtest(settings, result)
+    return result
+
+
+def _fit_at(frame: pd.DataFrame, day: int, horizon: int, lookback_days: int, max_rows: int, max_iter: int,
+            band_level: float, seed: int) -> FairPriceModel:
+    """A model trained on day `day`: every target it sees (fit or calibration) ends before that day."""
+    calibration_end = day - horizon - 1
+    calibration_start = calibration_end - CALIBRATION_DAYS + 1
+    fit_start = max(1, calibration_start - lookback_days)
+    labelled = frame[frame["target"].notna()]
+    fit = labelled[(labelled["day"] >= fit_start) & (labelled["day"] < calibration_start)]
+    calibration = labelled[(labelled["day"] >= calibration_start) & (labelled["day"] <= calibration_end)]
+    if len(fit) > max_rows:
+        fit = fit.sample(n=max_rows, random_state=seed)
+    return FairPriceModel(band_level=band_level, max_iter=max_iter, random_state=seed).fit(fit, calibration)
+
+
+def backtest_markdown(result: BacktestResult) -> str:
+    lines = [
+        f"## Backtest: {result.dataset} ({result.days})",
+        "",
+        f"Round-trip cost {result.round_trip_cost:.0%}; retrained every {result.retrain_every} days "
+        f"({result.retrains} fits); {result.seconds:.0f} s. Returns are per trade, after the cost.",
+        "",
+        "| horizon | strategy | decisions | BUY | SELL | hit rate | mean return | median return |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in result.rows:
+        hit = "-" if r["hit_rate"] != r["hit_rate"] else f"{r['hit_rate']:.1%}"
+        trades = r["buy"] + r["sell"]
+        mean = f"{r['mean_return']:+.2%}" if trades else "-"
+        median = f"{r['median_return']:+.2%}" if trades else "-"
+        lines.append(f"| {r['horizon']}d | {r['strategy']} | {r['decisions']:,} | {r['buy']:,} | {r['sell']:,} | "
+                     f"{hit} | {mean} | {median} |")
+    if result.accuracy:
+        lines += ["", "Walk-forward accuracy (every decision day is out of sample):", "",
+                  "| horizon | days | rows | model MAPE | last price MAPE | band coverage |", "|---|---|---|---|---|---|"]
+        for a in result.accuracy:
+            lines.append(f"| {a['horizon']}d | {a['first_decision_day']}..{a['last_decision_day']} | {a['rows']:,} | "
+                         f"{a['model_mape']:.2%} | {a['last_price_mape']:.2%} | {a['band_coverage']:.1%} |")
+    return "\n".join(lines) + "\n"
+
+
+def log_backtest(settings: Settings, result: BacktestResult) -> str:
+    """One run in the `pokewatch-backtest` experiment: parameters, a metric per horizon × strategy, the table."""
+    import mlflow
+
+    from pokewatch import registry
+
+    registry.mlflow_client(settings, EXPERIMENT)
+    with mlflow.start_run(run_name=f"backtest {result.dataset}") as run:
+        mlflow.log_params({"dataset": result.dataset, "path": result.path, "round_trip_cost": result.round_trip_cost,
+                           "retrain_every": result.retrain_every, "days": result.days, "retrains": result.retrains})
+        metrics = {"seconds": result.seconds}
+        for r in result.rows:
+            for key in ("buy", "sell", "hit_rate", "mean_return", "median_return"):
+                metrics[f"h{r['horizon']}_{r['strategy']}_{key}"] = r[key]
+        for a in result.accuracy:
+            for key in ("model_mape", "last_price_mape", "band_coverage"):
+                metrics[f"h{a['horizon']}_{key}"] = a[key]
+        mlflow.log_metrics({k: float(v) for k, v in metrics.items() if v == v})
+        mlflow.log_text(backtest_markdown(result), "backtest.md")
+        mlflow.log_text(json.dumps({"rows": result.rows, "accuracy": result.accuracy}, indent=2), "backtest.json")
+    return run.info.run_id
