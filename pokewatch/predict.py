@@ -10,10 +10,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pokewatch import db, registry
+from pokewatch import db, registry, validation
 from pokewatch.features import build_panel, frame_for_days
 from pokewatch.history import load_history, load_reference
-from pokewatch.publish import publish_signals
+from pokewatch.publish import SIGNAL_COLUMNS, publish_signals
 from pokewatch.settings import Settings
 from pokewatch.signals import SignalRule, decide_signals
 
@@ -32,6 +32,7 @@ class ScoreResult:
     seconds: float
     publish_seconds: float
     top: pd.DataFrame
+    validation_summary: str = ""
 
 
 def score_frame(settings: Settings, as_of: dt.date, champion: registry.Champion, run_id: uuid.UUID,
@@ -44,6 +45,7 @@ def score_frame(settings: Settings, as_of: dt.date, champion: registry.Champion,
         raise RuntimeError(f"no landed prices for {as_of}: nothing to score")
     panel = build_panel(history, cards, sets)
     today = frame_for_days(panel, [panel.day_index(as_of)])
+    validation.validate_features(today, dataset="scoring features")  # raises before anything is written
     band = champion.model.predict_band(today)
     scored = pd.concat([today, band], axis=1)
     scored = scored[np.isfinite(scored["fair_price"])]
@@ -66,6 +68,7 @@ def score(settings: Settings, as_of: dt.date, run_id: uuid.UUID, rule: SignalRul
             "(see the train stage's decision)"
         )
     signals = score_frame(settings, as_of, champion, run_id, rule)
+    signals_report = validation.validate_signals(signals[SIGNAL_COLUMNS])  # the contract before publication
     publish_started = time.perf_counter()
     with db.connect(settings) as conn:
         rows = publish_signals(conn, signals, as_of, champion.version)
@@ -77,4 +80,5 @@ def score(settings: Settings, as_of: dt.date, run_id: uuid.UUID, rule: SignalRul
     )
     return ScoreResult(rows, champion.version, {k: int(v) for k, v in counts.items()},
                        time.perf_counter() - started, publish_seconds,
-                       top[["product_id", "variant", "signal", "market", "fair_price", "confidence", "reason"]])
+                       top[["product_id", "variant", "signal", "market", "fair_price", "confidence", "reason"]],
+                       signals_report.summary())
