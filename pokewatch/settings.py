@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     max_train_rows: int = 400_000
     random_seed: int = 42
     lock_timeout_seconds: float = 30.0
+    task_runner: str = Field("thread", description="thread (one machine) or dask (POKEWATCH_DASK_ADDRESS or local)")
+    dask_address: str | None = None
+    dask_workers: int = 2
+    partition_size: int = 20_000
+    validation_severity: str | None = Field(None, description="Override severities: name=critical|warning,…")
     timezone: str = "UTC"
 
     def source_access(self, source: str) -> dict:
