@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 import psycopg
 
+from pokewatch.partitions import ensure_days
 from pokewatch.sources.base import PRICE_COLUMNS, DayLanding, SourceError
 
 COPY_CHUNK_ROWS = 200_000
@@ -45,6 +46,7 @@ def land_prices(
     frame = prices.assign(source=source)
     refuse_duplicate_keys(frame)
     days = sorted(set(frame["as_of"]))
+    ensure_days(conn, days)  # monthly partitions of prices (and signals, for these days) before COPY
     if not conn.execute(
         "select exists (select 1 from pokewatch.prices where source = %s and as_of = any(%s))", (source, days)
     ).fetchone()[0]:

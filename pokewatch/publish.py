@@ -9,6 +9,7 @@ import pandas as pd
 import psycopg
 
 from pokewatch.landing import copy_frame
+from pokewatch.partitions import ensure_month_partitions
 
 SIGNAL_COLUMNS = [
     "product_id", "variant", "as_of", "model_version", "market_price", "fair_price", "fair_low", "fair_high",
@@ -21,6 +22,7 @@ def publish_signals(conn: psycopg.Connection, signals: pd.DataFrame, as_of: dt.d
 
     Readers see the old set until commit and the new one after it, never a mix.
     """
+    ensure_month_partitions(conn, "signals", as_of)  # normally there already (landing, flows)
     conn.execute(
         "create temp table if not exists staging_signals (like pokewatch.signals including defaults) "
         "on commit delete rows"
