@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from pokewatch import db, registry
+from pokewatch import db, model_store, registry
 from pokewatch.evaluate import BASELINES, error_metrics, evaluate, slice_metrics
 from pokewatch.features import FEATURES, Panel, build_panel, frame_for_days
 from pokewatch.history import load_history, load_reference
 from pokewatch.model import FairPriceModel
 from pokewatch.settings import Settings
+from pokewatch.signals import SignalRule, decide_signals
 
 CALIBRATION_DAYS = 3
 LOOKBACK_DAYS = 120
@@ -96,6 +97,20 @@ def decide(settings: Settings, challenger: dict, champion: dict | None, challeng
     return True, f"MAPE {m['mape']:.2%} beats the champion's {champion['mape']:.2%} on the same held-out days"
 
 
+def _figures(settings: Settings, test: pd.DataFrame, band: pd.DataFrame) -> dict:
+    """The run's plots; a plotting failure costs the pictures, never the model."""
+    try:
+        from pokewatch import plots
+
+        signals = decide_signals(pd.concat([test, band], axis=1), SignalRule.from_settings(settings))["signal"]
+        return plots.training_figures(test, band, signals)
+    except Exception:  # noqa: BLE001 - figures are a convenience
+        import logging
+
+        logging.getLogger(__name__).warning("could not draw the training plots", exc_info=True)
+        return {}
+
+
 def train(settings: Settings, as_of: dt.date) -> TrainResult:
     """Fit, evaluate against baselines and the champion, log to MLflow, register, decide."""
     started = time.perf_counter()
@@ -148,11 +163,24 @@ def train(settings: Settings, as_of: dt.date) -> TrainResult:
     }
     metric_log = {**metrics, **{f"slice_{s['slice']}_{s['value']}_mape": s["mape"] for s in report["slices"]}}
     metric_log = {k.replace("$", "usd").replace("<", "lt").replace(">", "gt"): v for k, v in metric_log.items()}
-    version, run_id = registry.log_and_register(
-        settings, model, params, metric_log, report["slices"], test[FEATURES].head(5),
-        tags={"as_of": str(as_of), "decision": "champion" if promote else "rejected", "decision_reason": reason},
-    )
+    params.update({f"shrink_{label}": f"{factor:g} (dead zone {zone:g})"
+                   for label, (factor, zone) in model.shrink_.items()})
+    params = {k.replace("$", "usd").replace("<", "lt").replace(">", "gt"): v for k, v in params.items()}
+    figures = _figures(settings, test, band)
+    try:
+        version, run_id = registry.log_and_register(
+            settings, model, params, metric_log, report["slices"], test[FEATURES].head(5),
+            tags={"as_of": str(as_of), "decision": "champion" if promote else "rejected", "decision_reason": reason},
+            figures=figures,
+        )
+    finally:
+        if figures:
+            from pokewatch import plots
+
+            plots.close(figures)
     registry.record_decision(settings, version, promote, reason)
+    with db.connect(settings) as conn:
+        model_store.save_model_metrics(conn, as_of, version, run_id, promote, reason, metrics, report["slices"])
     return TrainResult(
         version=version,
         promoted=promote,

@@ -39,6 +39,31 @@ def test_first_passing_model_becomes_champion_and_a_worse_one_does_not(settings,
     assert run.data.params["test_days"].endswith(str(landed.replace(day=19)))
 
 
+def test_a_trained_model_leaves_plots_data_range_and_warehouse_metrics(settings, landed, conn):
+    result = train.train(settings, landed)
+    client = registry.mlflow_client(settings)
+    run_id = result.metrics["mlflow_run_id"]
+    run = client.get_run(run_id)
+    for key in ("history_days", "history_rows", "fit_days", "fit_rows", "shrink_ltusd1"):
+        assert key in run.data.params
+    assert any(k.startswith("slice_price_band_") for k in run.data.metrics)
+    plots = {a.path for a in client.list_artifacts(run_id, "plots")}
+    assert plots == {f"plots/{n}.png" for n in
+                     ("predicted_vs_actual", "residuals_by_band", "band_coverage", "signal_mix")}
+    mv = client.get_model_version(settings.model_name, str(result.version))
+    assert mv.tags["decision"] == "champion" and mv.tags["decision_reason"] == result.reason
+
+    rows = conn.execute(
+        "select count(*), bool_and(promoted), min(mlflow_run_id) from pokewatch.model_metrics where model_version = %s",
+        (result.version,),
+    ).fetchone()
+    assert rows[0] > 10 and rows[1] is True and rows[2] == run_id
+    perf = conn.execute(
+        "select mape, last_price_mape from pokewatch.model_performance where model_version = %s", (result.version,)
+    ).fetchone()
+    assert perf[0] == pytest.approx(result.metrics["mape"]) and perf[1] > 0
+
+
 def test_no_passing_model_means_no_signals(settings, landed, conn):
     impossible = settings.model_copy(update={"max_mape": 0.0001})
     result = train.train(impossible, landed)
