@@ -34,12 +34,31 @@ def month(settings, conn):
     return conn
 
 
+_CONN = None
+
+
 def plan(conn, query: str, params=None) -> str:
+    global _CONN
+    _CONN = conn
     rows = conn.execute(f"explain (format json) {query}", params).fetchone()[0]
     return json.dumps(rows)
 
 
 def indexes_in(text: str) -> set[str]:
+    """Index names in a plan; an index of a partition counts as its partitioned parent index too."""
+    found = _plan_indexes(text)
+    if _CONN is not None and found:
+        parents = _CONN.execute(
+            """
+            select child.relname, parent.relname from pg_inherits i
+            join pg_class child on child.oid = i.inhrelid join pg_class parent on parent.oid = i.inhparent
+            where child.relkind = 'i' and child.relname = any(%s)
+            """, (list(found),)).fetchall()
+        found |= {parent for _, parent in parents}
+    return found
+
+
+def _plan_indexes(text: str) -> set[str]:
     found, data = set(), json.loads(text)
 
     def walk(node):
@@ -100,7 +119,7 @@ def test_the_signal_mix_of_a_month_reads_only_that_month(month):
 
     def walk(node):
         if isinstance(node, dict):
-            if node.get("Relation Name") == "signals":
+            if node.get("Relation Name", "").startswith("signals"):  # the table, or its monthly partitions
                 scans.append(node)
             for value in node.values():
                 walk(value)

@@ -80,7 +80,7 @@ def test_the_reader_reads_every_table_and_view_even_after_init_recreates_the_vie
     with db.connect(with_roles) as owner:
         relations = [r[0] for r in owner.execute(
             "select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace "
-            "where n.nspname = 'pokewatch' and c.relkind in ('r', 'v') order by 1").fetchall()]
+            "where n.nspname = 'pokewatch' and c.relkind in ('r', 'p', 'v') order by 1").fetchall()]
     assert {"latest_signals", "top_opportunities", "model_metrics", "signals"} <= set(relations)
     with login(with_roles, roles.READER) as conn:
         for relation in relations:

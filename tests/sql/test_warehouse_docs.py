@@ -44,7 +44,7 @@ def test_every_table_view_and_column_is_documented(conn):
         """
         select c.relname, c.relkind, obj_description(c.oid, 'pg_class')
         from pg_class c join pg_namespace n on n.oid = c.relnamespace
-        where n.nspname = 'pokewatch' and c.relkind in ('r', 'v')
+        where n.nspname = 'pokewatch' and c.relkind in ('r', 'p', 'v')
         """).fetchall()
     kinds = {name: kind for name, kind, _ in relations}
     assert VIEWS <= {n for n, k in kinds.items() if k == "v"}
