@@ -17,7 +17,13 @@ def land_archives(start: dt.date | None, end: dt.date | None, archive_dir: str |
 
 @flow(name="backfill", log_prints=True)
 def backfill(start: dt.date | None = None, end: dt.date | None = None, archive_dir: str | None = None):
-    """Download `{base}/archive/tcgplayer/prices-YYYY-MM-DD.ppmd.7z` for start..end, or read archive_dir."""
+    """Land tcgcsv's daily archives; days already landed are skipped, so it can be rerun after a failure.
+
+    Args:
+        start: First day to download ({base}/archive/tcgplayer/prices-YYYY-MM-DD.ppmd.7z).
+        end: Last day to download.
+        archive_dir: Folder of local prices-YYYY-MM-DD.ppmd.7z files to read instead of downloading.
+    """
     result = land_archives(start, end, archive_dir)
     create_table_artifact([d.__dict__ for d in result.days], key="backfill-days", description="Days landed or skipped")
     print(f"{result.count('landed')} day(s) landed, {result.count('skipped')} skipped, {result.rows:,} rows")

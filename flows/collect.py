@@ -20,7 +20,14 @@ def collect_day(as_of: dt.date, source: str, set_ids: list[str] | None, product_
 @flow(name="collect", log_prints=True)
 def collect(as_of: dt.date, source: str = "tcgcsv", set_ids: list[str] | None = None,
             product_ids: list[int] | None = None):
-    """tcgcsv collects the whole catalogue; the keyed sources need the sets or products to fetch."""
+    """Land one day of prices from a source.
+
+    Args:
+        as_of: Day the prices are landed for.
+        source: tcgcsv (the whole catalogue, no key), pokemonpricetracker or pokemontcg (keyed).
+        set_ids: Sets to fetch from the keyed sources (their quotas are small).
+        product_ids: TCGplayer product ids to fetch from pokemonpricetracker.
+    """
     result = collect_day(as_of, source, set_ids, product_ids)
     create_markdown_artifact(report.collect_markdown(result), key="collect-summary", description="Prices landed")
     print(result.note or f"{result.rows} rows landed from {source} for {as_of}")

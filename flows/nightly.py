@@ -23,9 +23,18 @@ def _landed(settings, day: dt.date, source: str) -> bool:
 @flow(name="nightly", log_prints=True)
 def nightly(as_of: dt.date | None = None, skip_collect: bool = False, demo: bool = False, source: str = "tcgcsv",
             round_trip_cost: float | None = None, min_gain_dollars: float | None = None):
-    """The whole nightly job for one day (default: the day before the scheduled start, in the configured zone)."""
+    """The whole nightly job for one day: collect, validate, train, score, recorded in pokewatch.runs.
+
+    Args:
+        as_of: Day to run for; empty means the day before the scheduled start, in POKEWATCH_TIMEZONE.
+        skip_collect: Use prices already landed (import or backfill) instead of collecting.
+        demo: Load the real sample shipped with PokeWatch first and run on its last day (no source needed).
+        source: Price source to collect from: tcgcsv, pokemonpricetracker or pokemontcg.
+        round_trip_cost: Share of the price a BUY/SELL must clear (fees + shipping); empty = settings (0.25).
+        min_gain_dollars: Smallest dollar gain a BUY/SELL must promise; empty = settings (1.0).
+    """
     settings = get_settings()
-    db.migrate(settings)
+    db.ensure_schema(settings)
     with db.connect(settings, autocommit=True) as lock, db.writer_lock(lock, settings.lock_timeout_seconds, "nightly"):
         if demo:
             demo_sample.load_sample(settings)

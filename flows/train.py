@@ -17,6 +17,11 @@ def fit_and_register(as_of: dt.date):
 
 @flow(name="train", log_prints=True)
 def train(as_of: dt.date):
+    """Fit a challenger on history up to as_of and promote it only if it passes the gates and beats the champion.
+
+    Args:
+        as_of: Last day of history the model may see.
+    """
     result = fit_and_register(as_of)
     create_table_artifact(report.decision_table(result), key="model-decision",
                           description=f"version {result.version}: {result.reason}")

@@ -25,6 +25,13 @@ def validate_day(as_of: dt.date, run_id: uuid.UUID | None, source: str):
 
 @flow(name="validate", log_prints=True)
 def validate(as_of: dt.date, run_id: uuid.UUID | None = None, source: str = "tcgcsv"):
+    """Check a landed day against the price contract; critical failures stop, warnings quarantine rows.
+
+    Args:
+        as_of: Landed day to validate.
+        run_id: Nightly run the quarantined rows are attributed to.
+        source: Source whose landing is validated.
+    """
     report = validate_day(as_of, run_id, source)
     print(report.summary())
     return report

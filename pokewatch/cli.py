@@ -54,7 +54,9 @@ def run_safely(fn, *args, **kwargs):
 
 
 @app.command()
-def init() -> None:
+def init(roles: Annotated[bool, typer.Option(
+        "--roles", help="Also create pokewatch_writer and pokewatch_reader (passwords from "
+                        "POKEWATCH_WRITER_PASSWORD / POKEWATCH_READER_PASSWORD).")] = False) -> None:
     """Create or upgrade the warehouse schema (safe to run again)."""
     from pokewatch import db
 
@@ -62,6 +64,11 @@ def init() -> None:
     applied = run_safely(db.migrate, settings)
     console.print(f"warehouse ready at {db.safe_url(db.database_url(settings))}; "
                   f"applied {len(applied)} migration(s){': ' + ', '.join(applied) if applied else ''}")
+    if roles:
+        from pokewatch.roles import create_roles, passwords_from
+
+        for line in run_safely(create_roles, settings, *passwords_from(settings)):
+            console.print(line)
 
 
 @app.command("import")
@@ -230,6 +237,41 @@ def validate(as_of: AsOf = None, source: str = "tcgcsv") -> None:
     console.print(report.summary())
     if report.data_docs_path:
         console.print(f"Data Docs: {report.data_docs_path}")
+
+
+@app.command()
+def backtest(dataset: Annotated[str, typer.Option(help="sealed (610 days) or tcgcsv (36 days).")] = "sealed",
+             path: Annotated[Path | None, typer.Option(help="Parquet to read (default: ../shared/data).")] = None,
+             horizon: Annotated[list[int] | None, typer.Option(help="Forward horizons in days.")] = None,
+             round_trip_cost: Annotated[float | None, typer.Option(help="Default: POKEWATCH_ROUND_TRIP_COST.")] = None,
+             retrain_every: int = 30) -> None:
+    """Walk forward day by day: signals from what was known that day, returns after costs vs baselines."""
+    from pokewatch import backtest as backtesting
+
+    settings = get_settings()
+    result = run_safely(backtesting.run_backtest, settings, dataset, horizons=tuple(horizon or (7, 30)),
+                        round_trip_cost=round_trip_cost, retrain_every=retrain_every, path=path)
+    console.print(backtesting.backtest_markdown(result))
+
+
+@app.command()
+def serve(limit: Annotated[int | None, typer.Option(help="Most runs at once.")] = None) -> None:
+    """Serve every deployment from this process (schedules included): Prefect without a work pool."""
+    from flows.serve import serve_all
+
+    run_safely(serve_all, limit=limit)
+
+
+@app.command()
+def schedule(n: Annotated[int, typer.Option("-n", help="How many runs to list.")] = 10) -> None:
+    """What Prefect runs next (needs PREFECT_API_URL pointing at a server with the deployments)."""
+    from pokewatch.schedule import next_runs
+
+    runs = run_safely(next_runs, n)
+    if not runs:
+        console.print("nothing scheduled")
+    for r in runs:
+        console.print(f"{r['scheduled']:%Y-%m-%d %H:%M %Z}  {r['deployment']}  {r['state']}  {r['flow_run']}")
 
 
 @model_app.command("promote")

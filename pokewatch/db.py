@@ -100,6 +100,14 @@ def migrate(settings: Settings) -> list[str]:
     return applied
 
 
+def ensure_schema(settings: Settings) -> None:
+    """Create the warehouse on first use; upgrades stay with `pokewatch init` (the owner's job, not the writer's)."""
+    with connect(settings) as conn:
+        exists = conn.execute("select to_regclass('pokewatch.runs') is not null").fetchone()[0]
+    if not exists:
+        migrate(settings)
+
+
 @contextlib.contextmanager
 def writer_lock(conn: psycopg.Connection, timeout_seconds: float, what: str) -> Iterator[None]:
     """Hold the warehouse writer lock (a session advisory lock) or fail after a bounded wait."""
