@@ -131,18 +131,18 @@ def test_a_publisher_killed_mid_write_leaves_the_previous_set_intact(settings, c
             while time.monotonic() < deadline and process.poll() is None:
                 seen = activity(watcher)
                 if phase == "copy" and seen and seen[1] == "active" and seen[2].lstrip().lower().startswith(
-                        "copy staging_signals"):
+                        "copy pokewatch.signals"):
                     time.sleep(0.5)  # well into the COPY
                     seen = activity(watcher)
                     break
                 if phase == "before_commit" and seen and seen[1] == "idle in transaction" and (
-                        "insert into pokewatch.signals" in seen[2]):
+                        "copy pokewatch.signals" in seen[2].lower()):
                     break
                 time.sleep(0.02)
             else:
                 pytest.fail(f"the publisher never reached the {phase} phase: {process.communicate()[1][-2000:]}")
             if phase == "copy":
-                assert seen[1] == "active" and seen[2].lstrip().lower().startswith("copy staging_signals"), seen
+                assert seen[1] == "active" and seen[2].lstrip().lower().startswith("copy pokewatch.signals"), seen
             else:
                 # the new set is written in the open transaction; readers still see only the previous one
                 assert watcher.execute(COUNT_SQL, (DAY,)).fetchone() == (full, 1)
