@@ -85,14 +85,14 @@ begin
 end $$;
 
 -- Index names and columns as 0001 and 0004 created them (primary keys include as_of, as partitioning needs).
-select pg_temp.partition_by_month('prices', 'source, product_id, variant, as_of', array[
+do $$ begin perform pg_temp.partition_by_month('prices', 'source, product_id, variant, as_of', array[
     'create index prices_as_of_idx on pokewatch.prices (as_of)',
     'create index prices_product_as_of_idx on pokewatch.prices (product_id, as_of)',
     'create index prices_set_as_of_idx on pokewatch.prices (set_id, as_of)'
-]);
-select pg_temp.partition_by_month('signals', 'product_id, variant, as_of, model_version', array[
+]); end $$;
+do $$ begin perform pg_temp.partition_by_month('signals', 'product_id, variant, as_of, model_version', array[
     'create index signals_as_of_signal_idx on pokewatch.signals (as_of, signal)'
-]);
+]); end $$;
 
 comment on table pokewatch.prices is
     'Daily prices, one row per source, product, printing variant and day; landed whole days at a time (see pokewatch.landings). US dollars. Partitioned by month of as_of (pokewatch.prices_YYYY_MM).';
