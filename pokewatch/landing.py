@@ -70,9 +70,17 @@ def land_prices(
             where (p.set_id, p.low, p.mid, p.high, p.market, p.direct_low)
                   is distinct from
                   (excluded.set_id, excluded.low, excluded.mid, excluded.high, excluded.market, excluded.direct_low)
-            returning (xmax = 0) as inserted
+            returning p.source, p.product_id, p.variant, p.as_of
+        ),
+        -- `xmax = 0` cannot be read from a partitioned table; the rest of this statement still sees prices as
+        -- they were before it, so a returned key that was already there is an update.
+        counted as (
+            select exists (select 1 from pokewatch.prices o
+                           where (o.source, o.product_id, o.variant, o.as_of)
+                                 = (u.source, u.product_id, u.variant, u.as_of)) as existed
+            from upserted u
         )
-        select count(*) filter (where inserted), count(*) filter (where not inserted) from upserted
+        select count(*) filter (where not existed), count(*) filter (where existed) from counted
         """
     ).fetchone()
     # Every priced product gets a cards row (names arrive with products), so views can join on set.
