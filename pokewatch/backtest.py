@@ -6,7 +6,7 @@ retraining day r <= d, on days whose `horizon`-day targets end before r (its cal
 A BUY on d is closed `horizon` days later at the then market price; a SELL avoids the move over the
 same days. Returns are net of the round-trip cost. Two baselines face the same rule and guards:
 always HOLD (no trades, return 0) and mean reversion to the 30-day median (fair price = 30-day median,
-a band of zero width).
+a band of zero width). Always BUY (every series, every day) shows the market's drift after costs.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pokewatch.evaluate import band_coverage, error_metrics
+from pokewatch.evaluate import BASELINES, band_coverage, error_metrics
 from pokewatch.features import _ffill, build_panel, frame_for_days, target_array
 from pokewatch.model import FairPriceModel
 from pokewatch.settings import PROJECT_DIR, Settings
@@ -33,7 +33,9 @@ DATASETS = {
 }
 CALIBRATION_DAYS = 3
 MIN_FIT_DAYS = 5
-STRATEGIES = ["model", "mean_reversion_30d", "always_hold"]
+# always_buy (every priced series, no guard) is not a strategy to follow: it is the market's own drift after
+# costs, the number a BUY-heavy strategy has to be compared with.
+STRATEGIES = ["model", "mean_reversion_30d", "always_hold", "always_buy"]
 
 
 def load_dataset(dataset: str, path: Path | str | None = None) -> pd.DataFrame:
@@ -154,10 +156,12 @@ def run_backtest(settings: Settings, dataset: str, horizons=(7, 30), round_trip_
             reversion = scored.assign(fair_price=median30, fair_low=median30, fair_high=median30)
             reversion_signal = decide_signals(reversion, rule)["signal"].to_numpy()
             for name, signal in (("model", model_signal), ("mean_reversion_30d", reversion_signal),
-                                 ("always_hold", np.full(len(scored), "HOLD"))):
+                                 ("always_hold", np.full(len(scored), "HOLD")),
+                                 ("always_buy", np.full(len(scored), "BUY"))):
                 picks[name].append((signal, trade_returns(signal, market, later, rule.round_trip_cost)))
             labelled = scored[scored["target"].notna()]
-            accuracy.append(labelled[["target", "fair_price", "fair_low", "fair_high", "baseline_last_price"]])
+            accuracy.append(labelled[["target", "fair_price", "fair_low", "fair_high",
+                                      *(f"baseline_{b}" for b in BASELINES)]])
         for name in STRATEGIES:
             signal = np.concatenate([p[0] for p in picks[name]])
             returns = np.concatenate([p[1] for p in picks[name]])
@@ -170,7 +174,8 @@ def run_backtest(settings: Settings, dataset: str, horizons=(7, 30), round_trip_
             "last_decision_day": str(panel.days[decision_days[-1]].date()),
             "rows": model_err["n"],
             "model_mape": model_err["mape"],
-            "last_price_mape": error_metrics(acc["target"], acc["baseline_last_price"])["mape"],
+            "model_median_ape": model_err["median_ape"],
+            **{f"{b}_mape": error_metrics(acc["target"], acc[f"baseline_{b}"])["mape"] for b in BASELINES},
             "band_coverage": band_coverage(acc["target"], acc["fair_low"], acc["fair_high"]),
         })
     result.seconds = time.perf_counter() - started
@@ -212,10 +217,12 @@ def backtest_markdown(result: BacktestResult) -> str:
                      f"{hit} | {mean} | {median} |")
     if result.accuracy:
         lines += ["", "Walk-forward accuracy (every decision day is out of sample):", "",
-                  "| horizon | days | rows | model MAPE | last price MAPE | band coverage |", "|---|---|---|---|---|---|"]
+                  "| horizon | days | rows | model MAPE | last price | rolling median 7 | seed mean 3 | band coverage |",
+                  "|---|---|---|---|---|---|---|---|"]
         for a in result.accuracy:
             lines.append(f"| {a['horizon']}d | {a['first_decision_day']}..{a['last_decision_day']} | {a['rows']:,} | "
-                         f"{a['model_mape']:.2%} | {a['last_price_mape']:.2%} | {a['band_coverage']:.1%} |")
+                         f"{a['model_mape']:.3%} | {a['last_price_mape']:.3%} | {a['rolling_median_7_mape']:.3%} | "
+                         f"{a['seed_mean_3_mape']:.3%} | {a['band_coverage']:.1%} |")
     return "\n".join(lines) + "\n"
 
 
@@ -234,7 +241,7 @@ def log_backtest(settings: Settings, result: BacktestResult) -> str:
             for key in ("buy", "sell", "hit_rate", "mean_return", "median_return"):
                 metrics[f"h{r['horizon']}_{r['strategy']}_{key}"] = r[key]
         for a in result.accuracy:
-            for key in ("model_mape", "last_price_mape", "band_coverage"):
+            for key in ("model_mape", "model_median_ape", "band_coverage", *(f"{b}_mape" for b in BASELINES)):
                 metrics[f"h{a['horizon']}_{key}"] = a[key]
         mlflow.log_metrics({k: float(v) for k, v in metrics.items() if v == v})
         mlflow.log_text(backtest_markdown(result), "backtest.md")

@@ -69,6 +69,8 @@ def test_backtest_reports_each_strategy_and_logs_to_mlflow(sealed_slice, quiet_s
         (h, s) for h in (7, 30) for s in backtest.STRATEGIES
     }
     hold = [r for r in result.rows if r["strategy"] == "always_hold"]
+    buy = [r for r in result.rows if r["strategy"] == "always_buy"]
+    assert all(r["buy"] == r["decisions"] and r["sell"] == 0 for r in buy)
     assert all(r["buy"] == r["sell"] == 0 and r["mean_return"] == 0 for r in hold)
     for r in result.rows:
         assert r["decisions"] > 0
