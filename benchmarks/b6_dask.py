@@ -71,6 +71,7 @@ def run(factor: int = FACTOR) -> tuple[str, dict]:
         for runner, workers in CONFIGS:
             key = f"{runner}:{workers}"
             results[key] = [_score(settings, runner, workers) for _ in range(REPEATS)]
+            print(f"B6 {factor}× {key}: {json.dumps(results[key])}", file=sys.stderr, flush=True)
     base = median([r["total"] for r in results["dask:1"]])
     rows = []
     for runner, workers in CONFIGS:
