@@ -27,7 +27,7 @@ FACTOR = int(os.environ.get("POKEWATCH_B6_FACTOR", "10"))
 CONFIGS = [("thread", 2), ("dask", 1), ("dask", 2), ("dask", 4)]
 
 WORKER = """
-import datetime as dt, json, resource, sys, time
+import datetime as dt, json, sys, time
 from prefect import flow
 
 @flow
@@ -40,8 +40,7 @@ if __name__ == "__main__":
     t0 = time.perf_counter()
     result = score(dt.date.fromisoformat(sys.argv[1]))
     print(json.dumps({"total": time.perf_counter() - t0, "publish": result.publish_seconds,
-                      "rows": result.rows, "partitions": result.partitions,
-                      "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                      "rows": result.rows, "partitions": result.partitions}))
 """
 
 
@@ -79,12 +78,11 @@ def run(factor: int = FACTOR) -> tuple[str, dict]:
         total = median([r["total"] for r in runs])
         label = "thread pool (default)" if runner == "thread" else "Dask LocalCluster"
         rows.append([label, workers, runs[0]["partitions"], runs[0]["rows"], total,
-                     median([r["publish"] for r in runs]), base / total,
-                     median([r["peak_rss_mib"] for r in runs])])
+                     median([r["publish"] for r in runs]), base / total])
     text = table([f"B6 scoring, {factor}× catalogue", "workers", "partitions", "signals", "flow (s)",
-                  "publish (s)", "speed-up vs 1 Dask worker", "flow process peak RSS (MiB)"], rows)
+                  "publish (s)", "speed-up vs 1 Dask worker"], rows)
     text += (f"\n\n{os.cpu_count()} CPU(s); median of {REPEATS}; Dask workers are processes with one thread each; "
-             "the LocalCluster's start-up is inside the flow time. Worker memory is not in the peak RSS column.")
+             "the LocalCluster's start-up is inside the flow time.")
     return text, {key: median([r["total"] for r in runs]) for key, runs in results.items()}
 
 
