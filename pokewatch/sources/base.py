@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -135,8 +136,20 @@ class HttpSource:
         )
         def once() -> httpx.Response:
             attempts["n"] += 1
-            response = self.client.get(path, params=params)
-            response.raise_for_status()
+            # httpx's timeout bounds each read, not the answer: a server dripping a few bytes at a time would
+            # hold us forever. The whole answer must arrive within the timeout too.
+            deadline = time.monotonic() + self.settings.http_timeout_seconds
+            with self.client.stream("GET", path, params=params) as response:
+                response.raise_for_status()
+                chunks = []
+                for chunk in response.iter_bytes():
+                    chunks.append(chunk)
+                    if time.monotonic() > deadline:
+                        raise httpx.ReadTimeout(
+                            f"answer not complete within {self.settings.http_timeout_seconds:g} s",
+                            request=response.request,
+                        )
+                response._content = b"".join(chunks)  # what Response.read() does, under our deadline
             return response
 
         try:
