@@ -25,6 +25,7 @@ from pokewatch.features import _ffill, build_panel, frame_for_days, target_array
 from pokewatch.model import FairPriceModel
 from pokewatch.settings import PROJECT_DIR, Settings
 from pokewatch.signals import SignalRule, decide_signals
+from pokewatch.train import fit_end_before
 
 EXPERIMENT = "pokewatch-backtest"
 DATASETS = {
@@ -189,9 +190,10 @@ def _fit_at(frame: pd.DataFrame, day: int, horizon: int, lookback_days: int, max
     """A model trained on day `day`: every target it sees (fit or calibration) ends before that day."""
     calibration_end = day - horizon - 1
     calibration_start = calibration_end - CALIBRATION_DAYS + 1
+    fit_end = fit_end_before(calibration_start, horizon)
     fit_start = max(1, calibration_start - lookback_days)
     labelled = frame[frame["target"].notna()]
-    fit = labelled[(labelled["day"] >= fit_start) & (labelled["day"] < calibration_start)]
+    fit = labelled[(labelled["day"] >= fit_start) & (labelled["day"] <= fit_end)]
     calibration = labelled[(labelled["day"] >= calibration_start) & (labelled["day"] <= calibration_end)]
     if len(fit) > max_rows:
         fit = fit.sample(n=max_rows, random_state=seed)

@@ -19,6 +19,9 @@ from pokewatch.signals import SignalRule, decide_signals
 
 CALIBRATION_DAYS = 3
 LOOKBACK_DAYS = 120
+# With this much history before the calibration days, fitting stops a horizon before them too, so the
+# guard and the band are chosen on rows whose targets the fit never overlapped (see fit_end_before).
+MIN_GAPPED_FIT_DAYS = 21
 
 
 class NotEnoughHistory(RuntimeError):
@@ -43,7 +46,7 @@ def time_split(panel: Panel, as_of: dt.date, horizon: int, holdout_days: int) ->
     test_start = test_end - holdout_days + 1
     calibration_end = test_start - horizon - 1
     calibration_start = calibration_end - CALIBRATION_DAYS + 1
-    fit_end = calibration_start - 1
+    fit_end = fit_end_before(calibration_start, horizon)
     fit_start = max(1, fit_end - LOOKBACK_DAYS)
     if fit_end - fit_start + 1 < 3:
         need = horizon * 2 + holdout_days + CALIBRATION_DAYS + 4
@@ -56,6 +59,17 @@ def time_split(panel: Panel, as_of: dt.date, horizon: int, holdout_days: int) ->
         list(range(calibration_start, calibration_end + 1)),
         list(range(test_start, test_end + 1)),
     )
+
+
+def fit_end_before(calibration_start: int, horizon: int) -> int:
+    """Last fit day: a horizon before calibration when history allows, else the day before it.
+
+    Targets of the last fit days look into the calibration days; with a long history a gap of `horizon`
+    days keeps calibration honest (the guard in FairPriceModel is chosen there). A short history (the
+    36-day catalogue) cannot spare the days, and fits up to the day before calibration.
+    """
+    gapped = calibration_start - horizon - 1
+    return gapped if gapped >= MIN_GAPPED_FIT_DAYS else calibration_start - 1
 
 
 @dataclass
