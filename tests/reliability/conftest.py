@@ -173,3 +173,15 @@ def activity(conn: psycopg.Connection, datname: str, like: str) -> list[tuple]:
     return conn.execute(
         "select pid, state, query from pg_stat_activity where datname = %s and pid <> pg_backend_pid() "
         "and query ilike %s", (datname, like)).fetchall()
+
+
+@pytest.fixture(scope="session")
+def prefect_server():
+    """A real Prefect API for the session (prefect_test_harness); its URL, for subprocesses to share."""
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield PREFECT_API_URL.value()
