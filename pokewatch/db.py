@@ -85,7 +85,10 @@ def migrate(settings: Settings) -> list[str]:
     from yoyo import get_backend, read_migrations
 
     url = database_url(settings)
-    backend = get_backend(libpq_conninfo(url).replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        backend = get_backend(libpq_conninfo(url).replace("postgresql://", "postgresql+psycopg://", 1))
+    except psycopg.OperationalError as exc:  # the same clear line as connect(), never a traceback
+        raise DatabaseUnavailable(f"cannot connect to PostgreSQL at {safe_url(url)}: {_first_line(exc)}") from None
     migrations = read_migrations(str(SQL_DIR / "migrations"))
     try:
         with backend.lock():
