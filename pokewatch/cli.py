@@ -233,6 +233,8 @@ def validate(as_of: AsOf = None, source: str = "tcgcsv") -> None:
     except validation.ValidationFailed as exc:
         console.print(exc.report.markdown())
         fail(str(exc))
+    except _known_errors() as exc:  # the database down: one clear line, not a traceback
+        fail(str(exc) or type(exc).__name__)
     console.print(report.markdown())
     console.print(report.summary())
     if report.data_docs_path:
