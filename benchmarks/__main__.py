@@ -16,6 +16,7 @@ BENCHMARKS = {
     "B3": "benchmarks.b3_scale",
     "B4": "benchmarks.b4_ingest",
     "B5": "benchmarks.b5_startup",
+    "B6": "benchmarks.b6_dask",
 }
 
 

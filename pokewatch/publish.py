@@ -23,12 +23,13 @@ def publish_signals(conn: psycopg.Connection, signals: pd.DataFrame, as_of: dt.d
     Readers see the old set until commit and the new one after it, never a mix (MVCC does the swap), so the
     rows can be streamed straight into the table: no staging copy, one COPY.
     """
-    ensure_month_partitions(conn, "signals", as_of)  # normally there already (landing, flows)
     rounded = signals.copy()
     for column in ("market_price", "fair_price", "fair_low", "fair_high"):
         rounded[column] = rounded[column].round(2)
-    conn.execute("delete from pokewatch.signals where as_of = %s and model_version = %s", (as_of, model_version))
-    return copy_frame(conn, "pokewatch.signals", rounded, SIGNAL_COLUMNS)
+    with conn.transaction():  # its own on an autocommit connection, a savepoint inside the caller's
+        ensure_month_partitions(conn, "signals", as_of)  # normally there already (landing, flows)
+        conn.execute("delete from pokewatch.signals where as_of = %s and model_version = %s", (as_of, model_version))
+        return copy_frame(conn, "pokewatch.signals", rounded, SIGNAL_COLUMNS)
 
 
 def start_run(conn: psycopg.Connection, as_of: dt.date, flow_run_id: str | None = None) -> uuid.UUID:

@@ -76,5 +76,7 @@ def settings(tmp_path, database_url, monkeypatch) -> Settings:
 
 @pytest.fixture
 def conn(settings):
-    with db.connect(settings) as connection:
+    """A connection for a test's own reads and writes; autocommit, so it never holds a lock between statements
+    (an idle open transaction would block a partition being created by the code under test)."""
+    with db.connect(settings, autocommit=True) as connection:
         yield connection
