@@ -17,20 +17,19 @@ by a commit):
 from __future__ import annotations
 
 import argparse
+import os
 import datetime as dt
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import psycopg
 import pyarrow.parquet as pq
-from sqlalchemy.engine import make_url
 
+from benchmarks.common import scratch_database, settings_for
 from pokewatch import db
 from pokewatch.publish import SIGNAL_COLUMNS, publish_signals
 from pokewatch.settings import PROJECT_DIR, Settings
@@ -75,18 +74,15 @@ def time_plain_copy(settings: Settings, frame: pd.DataFrame) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--server", default="postgresql://postgres@127.0.0.1/postgres")
+    parser.add_argument("--server", help="PostgreSQL server for the scratch database (default: see benchmarks/common.py)")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
+    if args.server:
+        os.environ["POKEWATCH_BENCH_DATABASE_URL"] = args.server
     frame = catalogue_signals(HISTORY, DAY)
-    name = f"pokewatch_bench_{uuid.uuid4().hex[:8]}"
-    admin = db.libpq_conninfo(make_url(args.server).set(drivername="postgresql", database="postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"create database {name}")
-    try:
-        url = make_url(args.server).set(drivername="postgresql+psycopg", database=name)
-        settings = Settings(home=Path(tempfile.mkdtemp()), database_url=url.render_as_string(hide_password=False))
+    with scratch_database() as name:
+        settings = settings_for(name)
         db.migrate(settings)
         time_publish(settings, frame)  # warm-up, and the previous publication the timed runs replace
         results = {
@@ -95,10 +91,6 @@ def main() -> int:
                 time_publish(settings, frame, DAY + dt.timedelta(days=k + 1)) for k in range(args.repeat)],
             "plain COPY write_row into empty table": [time_plain_copy(settings, frame) for _ in range(args.repeat)],
         }
-    finally:
-        db._engine_for.cache_clear()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f"drop database if exists {name} with (force)")
 
     print(f"{len(frame):,} signals ({DAY}, full catalogue), median of {args.repeat}")
     print(f"{'method':<46} {'median s':>9} {'rows/s':>10}   runs (s)")

@@ -17,17 +17,14 @@ import datetime as dt
 import os
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
-import psycopg
-from sqlalchemy.engine import make_url
 
+from benchmarks.common import scratch_database, settings_for
 from pokewatch import db
 from pokewatch.collect import import_history
-from pokewatch.settings import PROJECT_DIR, Settings
+from pokewatch.settings import PROJECT_DIR
 
 HISTORY = PROJECT_DIR.parent / "shared/data/tcgcsv/tcgcsv_prices_cat3_pokemon_2025-09-21_2025-10-26.parquet"
 DAY = dt.date(2025, 10, 26)
@@ -35,22 +32,18 @@ DAY = dt.date(2025, 10, 26)
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--server", default="postgresql://postgres@127.0.0.1/postgres")
+    parser.add_argument("--server", help="PostgreSQL server for the scratch database (default: see benchmarks/common.py)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--history", type=Path, default=HISTORY)
     args = parser.parse_args()
 
     from pokewatch import train
 
-    name = f"pokewatch_bench_{uuid.uuid4().hex[:8]}"
-    admin = db.libpq_conninfo(make_url(args.server).set(drivername="postgresql", database="postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"create database {name}")
-    try:
-        url = make_url(args.server).set(drivername="postgresql+psycopg", database=name)
-        os.environ.pop("MLFLOW_TRACKING_URI", None)
-        settings = Settings(home=Path(tempfile.mkdtemp()), database_url=url.render_as_string(hide_password=False))
-        settings = settings.prepare()
+    if args.server:
+        os.environ["POKEWATCH_BENCH_DATABASE_URL"] = args.server
+    os.environ.pop("MLFLOW_TRACKING_URI", None)
+    with scratch_database() as name:
+        settings = settings_for(name)
         db.migrate(settings)
         started = time.perf_counter()
         landed = import_history(settings, args.history)
@@ -60,10 +53,6 @@ def main() -> int:
             started = time.perf_counter()
             result = train.train(settings, DAY)
             results.append((time.perf_counter() - started, result))
-    finally:
-        db._engine_for.cache_clear()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f"drop database if exists {name} with (force)")
 
     seconds = [s for s, _ in results]
     first = results[0][1]

@@ -175,7 +175,6 @@ def signals(limit: Annotated[int, typer.Option(help="Rows to show.")] = 20,
             min_price: Annotated[float | None, typer.Option(help="Minimum market price ($).")] = None,
             output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table") -> None:
     """Latest signals, biggest deviations first."""
-    from pokewatch import db
     from pokewatch.queries import latest_signals
 
     if signal and signal.upper() not in ("BUY", "SELL", "HOLD"):

@@ -1,27 +1,3 @@
-"""A real Prefect API for flow tests: one temporary server for the session (prefect_test_harness)."""
+"""Flow tests run against a real Prefect API (see tests/support/prefect.py)."""
 
-import pytest
-
-
-@pytest.fixture(scope="session", autouse=True)
-def prefect_api(tmp_path_factory):
-    import os
-
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
-
-
-@pytest.fixture
-def flow_settings(settings, monkeypatch):
-    """Flows read settings from the environment (as a deployment does): point it at this test's database."""
-    from pokewatch.settings import get_settings
-
-    monkeypatch.setenv("POKEWATCH_DATABASE_URL", settings.database_url.get_secret_value())
-    monkeypatch.setenv("POKEWATCH_HOME", str(settings.home))
-    get_settings.cache_clear()
-    yield get_settings()
-    get_settings.cache_clear()
+from tests.support.prefect import flow_settings, prefect_api  # noqa: F401  (fixtures)

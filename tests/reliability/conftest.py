@@ -13,7 +13,6 @@ import shutil
 import subprocess
 import sys
 import uuid
-from pathlib import Path
 
 import psycopg
 import pytest
