@@ -190,15 +190,14 @@ def signals(limit: Annotated[int, typer.Option(help="Rows to show.")] = 20,
         typer.echo(rows.to_json(orient="records", date_format="iso", indent=2))
         return
     table = Table(title=f"latest signals ({len(rows)} shown)")
-    for column in ("card", "set", "variant", "market", "fair (low-high)", "dev %", "signal", "conf", "v"):
-        table.add_column(column)
+    for column in ("card", "set", "variant", "market", "fair", "dev %", "signal", "conf"):
+        table.add_column(column, overflow="fold")
     colour = {"BUY": "green", "SELL": "red", "HOLD": "dim"}
     for r in rows.itertuples():
+        name = r.card_name if isinstance(r.card_name, str) else f"#{r.product_id}"
         table.add_row(
-            str(r.card_name if isinstance(r.card_name, str) else r.product_id), str(r.set_name or ""), r.variant,
-            f"${r.market_price:,.2f}", f"${r.fair_price:,.2f} ({r.fair_low:,.2f}-{r.fair_high:,.2f})",
+            name, str(r.set_name or ""), r.variant, f"${r.market_price:,.2f}", f"${r.fair_price:,.2f}",
             f"{r.deviation_pct:+.1f}", f"[{colour[r.signal]}]{r.signal}[/]", f"{r.confidence:.2f}",
-            str(r.model_version),
         )
     console.print(table)
 
