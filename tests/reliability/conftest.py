@@ -67,8 +67,9 @@ def trained_template(server_url, demo_template, tmp_path_factory):
 
     name = _clone(server_url, demo_template)
     home = tmp_path_factory.mktemp("trained-home")
-    settings = Settings(home=home, database_url=url_for(server_url, name)).prepare()
+    # MLflow's set_tracking_uri exports MLFLOW_TRACKING_URI: drop what an earlier test left before Settings reads it.
     old = os.environ.pop("MLFLOW_TRACKING_URI", None)
+    settings = Settings(home=home, database_url=url_for(server_url, name)).prepare()
     try:
         result = train.train(settings, DAY)
         assert result.promoted, result.reason  # the first model becomes champion
