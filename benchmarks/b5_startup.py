@@ -22,9 +22,10 @@ def _imported(args: list[str], env: dict) -> list[str]:
     """Which heavy packages a command imports (python -X importtime would be noisier)."""
     code = ("import sys, runpy; sys.argv=['pokewatch', *sys.argv[1:]]\n"
             "try:\n    runpy.run_module('pokewatch.cli', run_name='__main__')\nexcept SystemExit: pass\n"
-            f"print(','.join(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)")
+            f"print('HEAVY:' + ','.join(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)")
     out = subprocess.run([sys.executable, "-c", code, *args], env=env, cwd=PROJECT_DIR, capture_output=True, text=True)
-    return [m for m in out.stderr.strip().splitlines()[-1].split(",") if m]
+    line = next(x for x in out.stderr.splitlines() if x.startswith("HEAVY:"))
+    return [m for m in line.removeprefix("HEAVY:").split(",") if m]
 
 
 def run() -> tuple[str, dict]:
