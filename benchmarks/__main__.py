@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import os
 import platform
 import sys
 
@@ -26,15 +27,18 @@ def main(names: list[str]) -> None:
     unknown = [n for n in chosen if n not in BENCHMARKS]
     if unknown:
         sys.exit(f"unknown benchmark(s) {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
-    sections = [f"# PokeWatch benchmarks, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
-                f"{platform.node()}, {platform.processor() or platform.machine()}, Python {platform.python_version()}"]
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    machine = f"{platform.node()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     for name in chosen:
         print(f"running {name} …", flush=True)
         text, _ = importlib.import_module(BENCHMARKS[name]).run()
         print(text + "\n", flush=True)
-        sections.append(text)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "latest.md").write_text("\n\n".join(sections) + "\n")
+        stamp = f"_{name}, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {machine}_"
+        (RESULTS / f"{name}.md").write_text(f"{text}\n\n{stamp}\n")
+    # latest.md gathers the newest result of every benchmark, each stamped with when and where it ran.
+    sections = ["# PokeWatch benchmarks"] + [(RESULTS / f"{n}.md").read_text() for n in BENCHMARKS
+                                             if (RESULTS / f"{n}.md").exists()]
+    (RESULTS / "latest.md").write_text("\n\n".join(sections))
     print(f"written to {RESULTS / 'latest.md'}")
 
 

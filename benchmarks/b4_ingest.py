@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 
 from benchmarks.common import HISTORY, REPEATS, median, scratch_database, settings_for, table, timed
 from pokewatch import db
 from pokewatch.collect import import_history
-from pokewatch.landing import land_prices
+from pokewatch.landing import copy_frame, land_prices
+from pokewatch.sources.base import PRICE_COLUMNS
 from pokewatch.sources.files import read_price_history
 
 
 def _plain_copy(settings, frame: pd.DataFrame) -> None:
-    """The floor: COPY the same rows into an empty unindexed table."""
+    """The floor: the same rows, the same COPY writer, into an empty table without keys or indexes."""
     with db.connect(settings) as conn:
-        conn.execute("create temp table floor (like pokewatch.prices)")
-        buffer = io.StringIO()
-        frame.assign(source="tcgcsv")[["source", "as_of", "product_id", "variant", "set_id", "low", "mid", "high",
-                                       "market", "direct_low"]].to_csv(buffer, index=False, header=False)
-        with conn.cursor().copy("copy floor (source, as_of, product_id, variant, set_id, low, mid, high, market,"
-                                " direct_low) from stdin (format csv)") as cp:
-            cp.write(buffer.getvalue())
+        conn.execute("create temp table floor (like pokewatch.prices including defaults)")
+        copy_frame(conn, "floor", frame.assign(source="tcgcsv"), ["source", "as_of", *PRICE_COLUMNS])
 
 
 def run() -> tuple[str, dict]:
