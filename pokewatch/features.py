@@ -62,6 +62,8 @@ FEATURES = [
     "rarity_code",
 ]
 CATEGORICAL_FEATURES = ["variant_code", "rarity_code"]
+# The longest window any feature looks back over (days, today included): scoring needs no more history.
+HISTORY_WINDOW_DAYS = 30
 
 
 @dataclass
@@ -170,7 +172,9 @@ def _feature_makers(panel: Panel) -> dict[str, Callable[[], np.ndarray]]:
         "vol_7": lambda: _move(bn.move_std, returns, 7, 2),
         "vol_30": lambda: _move(bn.move_std, returns, 30, 2),
         "momentum_3": lambda: _log_ratio(_move(bn.move_mean, last, 3, 1), _shift(last, 3)),
-        "days_observed": lambda: np.cumsum(~np.isnan(market), axis=0, dtype=float),
+        # Observed days among the last 30: a bounded window, so training and scoring (which load different
+        # lengths of history) see the same number for the same series.
+        "days_observed": lambda: _move(bn.move_sum, (~np.isnan(market)).astype(float), HISTORY_WINDOW_DAYS, 1),
         "flat_share_30": lambda: 1.0 - _move(bn.move_mean, changed, 30, 1),
         "spread_high_low": lambda: _log_ratio(panel.high, panel.low),
         "spread_mid": lambda: _log_ratio(panel.mid, market),

@@ -19,13 +19,14 @@ import numpy as np
 import pandas as pd
 
 from pokewatch import db, registry, scaleout, validation
-from pokewatch.features import build_panel, frame_for_days
+from pokewatch.features import HISTORY_WINDOW_DAYS, build_panel, frame_for_days
 from pokewatch.history import load_reference
 from pokewatch.publish import SIGNAL_COLUMNS, publish_signals
 from pokewatch.settings import Settings
 from pokewatch.signals import SignalRule, decide_signals
 
-SCORING_LOOKBACK_DAYS = 60
+# Twice the longest feature window: carried-forward prices at the window's start match what training saw.
+SCORING_LOOKBACK_DAYS = 2 * HISTORY_WINDOW_DAYS
 # Columns a partition hands back: what is published, plus the market price for the run's summary.
 PARTITION_COLUMNS = [*SIGNAL_COLUMNS, "market"]
 _VALIDATION_LOCK = threading.Lock()  # Great Expectations contexts are not shared safely between threads

@@ -50,3 +50,15 @@ def test_flat_share_and_days_observed_are_in_range(history):
     flat = features["flat_share_30"][~np.isnan(features["flat_share_30"])]
     assert ((flat >= 0) & (flat <= 1)).all()
     assert features["days_observed"].max() <= 36
+
+
+def test_features_of_a_day_do_not_depend_on_how_much_older_history_is_loaded(history):
+    """Training loads more history than scoring: the same day must get the same features either way."""
+    last = history["as_of"].max()
+    full = build_panel(history)
+    recent = build_panel(history[history["as_of"] > dt.date(2025, 9, 24)])  # 32 of the 36 days
+    a = frame_for_days(full, [full.day_index(last)]).set_index(["product_id", "variant"])
+    b = frame_for_days(recent, [recent.day_index(last)]).set_index(["product_id", "variant"])
+    a = a.loc[b.index]
+    for name in ("days_observed", "dev_med_7", "vol_7", "ret_7", "log_last"):
+        np.testing.assert_allclose(a[name], b[name], atol=1e-8, equal_nan=True, err_msg=name)  # running sums
