@@ -108,11 +108,14 @@ def score_frame(settings: Settings, as_of: dt.date, champion: registry.Champion,
 
 def score_partition(settings: Settings, as_of: dt.date, version: int, run_id: uuid.UUID,
                     product_ids: tuple[int, ...] | None, rule: SignalRule | None = None,
-                    set_first_seen: dict[int, str] | None = None, source: str = "tcgcsv") -> pd.DataFrame:
-    """Signals of one partition's products (all products with product_ids=None): its own history, reference
-    data, features, the model of `version` (loaded once per process), band and decision. Writes nothing."""
+                    set_first_seen: dict[int, str] | None = None, source: str = "tcgcsv",
+                    history: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Signals of one partition's products (all products with product_ids=None): its own history (read here
+    unless given), reference data, features, the model of `version` (loaded once per process), band and
+    decision. Writes nothing."""
     with db.connect(settings) as conn:
-        history = scaleout.load_partition_history(conn, as_of, SCORING_LOOKBACK_DAYS, product_ids, source)
+        if history is None:
+            history = scaleout.load_partition_history(conn, as_of, SCORING_LOOKBACK_DAYS, product_ids, source)
         cards, sets = load_reference(conn)
     if product_ids is not None:
         cards = cards[cards["product_id"].isin(product_ids)]
@@ -159,6 +162,12 @@ def score(settings: Settings, as_of: dt.date, run_id: uuid.UUID, rule: SignalRul
     scoring = plan(settings, as_of)
     if not scoring.partitions:
         raise RuntimeError(f"no landed prices for {as_of}: nothing to score")
-    parts = [score_partition(settings, as_of, version, run_id, p.product_filter, rule, scoring.set_first_seen)
+    # One process: read the window once and hand each partition its slice (a query per partition would scan
+    # the window once per partition).
+    with db.connect(settings) as conn:
+        history = scaleout.load_partition_history(conn, as_of, SCORING_LOOKBACK_DAYS, None)
+    parts = [score_partition(settings, as_of, version, run_id, p.product_filter, rule, scoring.set_first_seen,
+                             history=history if p.product_filter is None
+                             else history[history["product_id"].isin(p.product_filter)])
              for p in scoring.partitions]
     return publish(settings, parts, as_of, version, started, len(scoring.partitions))

@@ -24,22 +24,22 @@ TASK_RUNNERS = ("thread", "dask")
 
 def task_runner_name(settings: Settings) -> str:
     """`thread` (Prefect's ThreadPoolTaskRunner, one machine) or `dask` (POKEWATCH_DASK_ADDRESS or a LocalCluster)."""
-    name = str(getattr(settings, "task_runner", "thread") or "thread").lower()
+    name = str(settings.task_runner or "thread").lower()
     if name not in TASK_RUNNERS:
         raise ValueError(f"POKEWATCH_TASK_RUNNER must be one of {', '.join(TASK_RUNNERS)}, got {name!r}")
     return name
 
 
 def dask_address(settings: Settings) -> str | None:
-    return getattr(settings, "dask_address", None) or None
+    return settings.dask_address or None
 
 
 def dask_workers(settings: Settings) -> int:
-    return max(1, int(getattr(settings, "dask_workers", 2) or 2))
+    return max(1, int(settings.dask_workers))
 
 
 def partition_size(settings: Settings) -> int:
-    return max(1, int(getattr(settings, "partition_size", 20_000) or 20_000))
+    return max(1, int(settings.partition_size))
 
 
 def partition_count(series: int, size: int) -> int:

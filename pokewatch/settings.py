@@ -56,7 +56,7 @@ class Settings(BaseSettings):
     task_runner: str = Field("thread", description="thread (one machine) or dask (POKEWATCH_DASK_ADDRESS or local)")
     dask_address: str | None = None
     dask_workers: int = 2
-    partition_size: int = 20_000
+    partition_size: int = 100_000  # series per scoring partition: the whole catalogue (~43k) is one
     validation_severity: str | None = Field(None, description="Override severities: name=critical|warning,…")
     timezone: str = "UTC"
 

@@ -8,6 +8,7 @@ import sys
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from pokewatch import scaleout
 from pokewatch.settings import PROJECT_DIR, Settings
@@ -53,12 +54,10 @@ def test_the_assignment_is_stable_across_runs_and_processes():
     assert json.loads(out.stdout) == here
 
 
-def test_settings_choose_the_runner_and_defaults_hold_without_the_fields():
+def test_settings_choose_the_runner_and_the_defaults_keep_one_machine_simple():
     assert scaleout.task_runner_name(Settings()) == "thread"
+    assert scaleout.dask_address(Settings()) is None and scaleout.dask_workers(Settings()) == 2
     assert scaleout.partition_size(Settings(partition_size=500)) == 500
-
-    class Bare:  # settings before the scale-out fields existed
-        pass
-
-    assert scaleout.task_runner_name(Bare()) == "thread" and scaleout.dask_workers(Bare()) == 2
-    assert scaleout.dask_address(Bare()) is None and scaleout.partition_size(Bare()) == 20_000
+    assert scaleout.partition_size(Settings()) >= 43_249, "the whole tcgcsv catalogue is one partition by default"
+    with pytest.raises(ValueError):
+        scaleout.task_runner_name(Settings(task_runner="spark"))
