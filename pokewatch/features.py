@@ -83,15 +83,14 @@ class Panel:
 
 def build_panel(history: pd.DataFrame, cards: pd.DataFrame | None = None, sets: pd.DataFrame | None = None) -> Panel:
     """Pivot long history (as_of, product_id, variant, set_id, low, mid, high, market) to day × series arrays."""
-    history = history.copy()
-    history["as_of"] = pd.to_datetime(history["as_of"])
-    days = pd.date_range(history["as_of"].min(), history["as_of"].max(), freq="D")
+    as_of = pd.to_datetime(history["as_of"])  # no copy of the whole frame: history can be millions of rows
+    days = pd.date_range(as_of.min(), as_of.max(), freq="D")
     # Series numbered in order of first appearance; drop_duplicates keeps that same order.
     codes = history.groupby(KEY, sort=False).ngroup().to_numpy()
     series = history[KEY].drop_duplicates().reset_index(drop=True)
     first_set = history.groupby(codes)["set_id"].last()
     series["set_id"] = first_set.reindex(range(len(series))).to_numpy()
-    day_pos = (history["as_of"] - days[0]).dt.days.to_numpy()
+    day_pos = (as_of - days[0]).dt.days.to_numpy()
 
     def matrix(column: str) -> np.ndarray:
         out = np.full((len(days), len(series)), np.nan)
@@ -104,7 +103,7 @@ def build_panel(history: pd.DataFrame, cards: pd.DataFrame | None = None, sets: 
 
     series["rarity"] = _lookup(series, cards, "product_id", "rarity")
     series["release_date"] = pd.to_datetime(_lookup(series, sets, "set_id", "release_date"), errors="coerce")
-    first_seen = history.groupby("set_id")["as_of"].min()
+    first_seen = as_of.groupby(history["set_id"]).min()
     series["release_date"] = series["release_date"].fillna(series["set_id"].map(first_seen))
     return Panel(days, series, matrix("market"), matrix("low"), matrix("mid"), matrix("high"))
 

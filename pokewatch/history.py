@@ -17,8 +17,13 @@ def copy_out(conn: psycopg.Connection, query: str, params: tuple = ()) -> pd.Dat
     with conn.cursor().copy(sql) as copy:
         for chunk in copy:
             buffer.write(chunk)
-    buffer.seek(0)
-    return pd.read_csv(buffer)
+    # Arrow parses the CSV in parallel and into compact columns; the text buffer is dropped right after.
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    table = pacsv.read_csv(pa.py_buffer(buffer.getbuffer()))
+    del buffer
+    return table.to_pandas()
 
 
 def load_history(
