@@ -39,7 +39,8 @@ def task_runner(settings, processes: bool | None = None):
                                           "processes": processes, "dashboard_address": None})
 
 
-@task(timeout_seconds=3600, cache_policy=NONE, task_run_name="score-partition-{partition.index}")
+# No task timeout: on the thread runner Prefect cannot enforce one; the flow carries it.
+@task(cache_policy=NONE, task_run_name="score-partition-{partition.index}")
 def score_partition(as_of: dt.date, partition: scaleout.Partition, model_version: int, run_id: uuid.UUID,
                     round_trip_cost: float | None, min_gain_dollars: float | None,
                     set_first_seen: dict[int, str]):
@@ -50,12 +51,12 @@ def score_partition(as_of: dt.date, partition: scaleout.Partition, model_version
                                    set_first_seen)
 
 
-@task(timeout_seconds=3600, cache_policy=NONE)
+@task(cache_policy=NONE)
 def publish(as_of: dt.date, parts: list, model_version: int, started: float, count: int):
     return predict.publish(get_settings(), parts, as_of, model_version, started, count)
 
 
-@flow(name="score-partitions", log_prints=True)
+@flow(name="score-partitions", log_prints=True, timeout_seconds=3600)
 def score_partitions(as_of: dt.date, run_id: uuid.UUID, round_trip_cost: float | None = None,
                      min_gain_dollars: float | None = None):
     """Plan partitions, score each as a task on this flow's task runner, publish all of them at once."""

