@@ -14,6 +14,7 @@ from pokewatch.landing import land_prices
 from pokewatch.publish import publish_signals
 from pokewatch.settings import PROJECT_DIR
 from pokewatch.sources.files import read_price_history
+from tests.support.warehouse import fill_signals_from_prices
 
 QUERIES = PROJECT_DIR / "sql" / "queries"
 
@@ -81,15 +82,7 @@ def test_views_and_example_queries_work_on_the_partitioned_tables(settings, conn
     from pokewatch import demo
 
     demo.load_sample(settings)
-    conn.execute(
-        """
-        insert into pokewatch.signals (product_id, variant, as_of, model_version, market_price, fair_price,
-                                       fair_low, fair_high, deviation_pct, signal, confidence, reason, run_id)
-        select product_id, variant, as_of, 1, market, market, market * 0.9, market * 1.1, 0,
-               case product_id % 50 when 0 then 'BUY' when 1 then 'SELL' else 'HOLD' end, 0.5, 'test',
-               '00000000-0000-0000-0000-000000000001'
-        from pokewatch.prices where market > 0
-        """)
+    fill_signals_from_prices(conn)
     for view in ("latest_signals", "signal_history", "signal_mix_daily", "top_opportunities", "model_performance"):
         conn.execute(f"select * from pokewatch.{view} limit 5").fetchall()
     assert conn.execute("select count(distinct as_of) from pokewatch.signal_mix_daily").fetchone()[0] >= 30

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from pokewatch import demo
+from tests.support.warehouse import fill_signals_from_prices
 
 pytestmark = pytest.mark.slow
 
@@ -15,15 +16,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def month(settings, conn):
     demo.load_sample(settings)
-    conn.execute(
-        """
-        insert into pokewatch.signals (product_id, variant, as_of, model_version, market_price, fair_price,
-                                       fair_low, fair_high, deviation_pct, signal, confidence, reason, run_id)
-        select product_id, variant, as_of, 1, market, market, market * 0.9, market * 1.1, 0,
-               case product_id % 50 when 0 then 'BUY' when 1 then 'SELL' else 'HOLD' end, 0.5, 'test',
-               '00000000-0000-0000-0000-000000000001'
-        from pokewatch.prices where market > 0
-        """)
+    fill_signals_from_prices(conn)
     conn.execute("analyze pokewatch.prices")
     conn.execute("analyze pokewatch.signals")
     conn.execute("analyze pokewatch.cards")

@@ -1,0 +1,15 @@
+"""Warehouse set-ups shared by tests."""
+
+SIGNALS_FROM_PRICES = """
+    insert into pokewatch.signals (product_id, variant, as_of, model_version, market_price, fair_price,
+                                   fair_low, fair_high, deviation_pct, signal, confidence, reason, run_id)
+    select product_id, variant, as_of, 1, market, market, market * 0.9, market * 1.1, 0,
+           case product_id % 50 when 0 then 'BUY' when 1 then 'SELL' else 'HOLD' end, 0.5, 'test',
+           '00000000-0000-0000-0000-000000000001'
+    from pokewatch.prices where market > 0
+"""
+
+
+def fill_signals_from_prices(conn) -> None:
+    """One signal per landed price (2 % BUY, 2 % SELL): a month of realistic rows for views and plans."""
+    conn.execute(SIGNALS_FROM_PRICES)
