@@ -27,19 +27,24 @@ def copy_out(conn: psycopg.Connection, query: str, params: tuple = ()) -> pd.Dat
 
 
 def load_history(
-    conn: psycopg.Connection, as_of: dt.date, lookback_days: int, source: str = "tcgcsv"
+    conn: psycopg.Connection, as_of: dt.date, lookback_days: int, source: str = "tcgcsv",
+    product_ids: tuple[int, ...] | list[int] | None = None,
 ) -> pd.DataFrame:
-    """Prices of completely landed days in (as_of - lookback, as_of]; half-landed days are never read."""
-    frame = copy_out(
-        conn,
-        """
+    """Prices of completely landed days in (as_of - lookback, as_of]; half-landed days are never read.
+
+    With `product_ids`, only those products (a scoring partition).
+    """
+    query = """
         select p.as_of, p.product_id, p.variant, p.set_id, p.low, p.mid, p.high, p.market
         from pokewatch.prices p
         join pokewatch.landings l on l.source = p.source and l.as_of = p.as_of
         where p.source = %s and p.as_of > %s and p.as_of <= %s
-        """,
-        (source, as_of - dt.timedelta(days=lookback_days), as_of),
-    )
+        """
+    params: tuple = (source, as_of - dt.timedelta(days=lookback_days), as_of)
+    if product_ids is not None:
+        query += " and p.product_id = any(%s::bigint[])"
+        params += (list(product_ids),)
+    frame = copy_out(conn, query, params)
     frame["variant"] = frame["variant"].astype(str)
     return frame
 

@@ -20,7 +20,7 @@ import pandas as pd
 
 from pokewatch import db, registry, scaleout, validation
 from pokewatch.features import HISTORY_WINDOW_DAYS, build_panel, frame_for_days
-from pokewatch.history import load_reference
+from pokewatch.history import load_history, load_reference
 from pokewatch.publish import SIGNAL_COLUMNS, publish_signals
 from pokewatch.settings import Settings
 from pokewatch.signals import SignalRule, decide_signals
@@ -101,7 +101,7 @@ def score_frame(settings: Settings, as_of: dt.date, champion: registry.Champion,
     """Signals (with every feature) for every series priced on `as_of`, in one piece (features from its history
     up to that day only)."""
     with db.connect(settings) as conn:
-        history = scaleout.load_partition_history(conn, as_of, SCORING_LOOKBACK_DAYS, None)
+        history = load_history(conn, as_of, SCORING_LOOKBACK_DAYS)
         cards, sets = load_reference(conn)
     return _signals_for(settings, as_of, history, cards, sets, champion.model, champion.version, run_id, rule)
 
@@ -115,7 +115,7 @@ def score_partition(settings: Settings, as_of: dt.date, version: int, run_id: uu
     decision. Writes nothing."""
     with db.connect(settings) as conn:
         if history is None:
-            history = scaleout.load_partition_history(conn, as_of, SCORING_LOOKBACK_DAYS, product_ids, source)
+            history = load_history(conn, as_of, SCORING_LOOKBACK_DAYS, source, product_ids)
         cards, sets = load_reference(conn)
     if product_ids is not None:
         cards = cards[cards["product_id"].isin(product_ids)]
@@ -165,7 +165,7 @@ def score(settings: Settings, as_of: dt.date, run_id: uuid.UUID, rule: SignalRul
     # One process: read the window once and hand each partition its slice (a query per partition would scan
     # the window once per partition).
     with db.connect(settings) as conn:
-        history = scaleout.load_partition_history(conn, as_of, SCORING_LOOKBACK_DAYS, None)
+        history = load_history(conn, as_of, SCORING_LOOKBACK_DAYS)
     parts = [score_partition(settings, as_of, version, run_id, p.product_filter, rule, scoring.set_first_seen,
                              history=history if p.product_filter is None
                              else history[history["product_id"].isin(p.product_filter)])

@@ -139,25 +139,6 @@ def plan_day(conn: psycopg.Connection, as_of: dt.date, size: int, lookback_days:
                        set_first_seen(conn, as_of, lookback_days, source))
 
 
-def load_partition_history(conn: psycopg.Connection, as_of: dt.date, lookback_days: int,
-                           product_ids: tuple[int, ...] | None, source: str = "tcgcsv") -> pd.DataFrame:
-    """history.load_history restricted to a partition's products (all products when product_ids is None)."""
-    start, end = _window(as_of, lookback_days)
-    query = """
-        select p.as_of, p.product_id, p.variant, p.set_id, p.low, p.mid, p.high, p.market
-        from pokewatch.prices p
-        join pokewatch.landings l on l.source = p.source and l.as_of = p.as_of
-        where p.source = %s and p.as_of > %s and p.as_of <= %s
-        """
-    params: tuple = (source, start, end)
-    if product_ids is not None:
-        query += " and p.product_id = any(%s::bigint[])"
-        params += (list(product_ids),)
-    frame = copy_out(conn, query, params)
-    frame["variant"] = frame["variant"].astype(str)
-    return frame
-
-
 def sets_with_first_seen(sets: pd.DataFrame, first_seen: dict[int, str]) -> pd.DataFrame:
     """Sets whose unknown release date is the set's first day in the whole window (not just in one partition)."""
     if not first_seen:
