@@ -32,7 +32,6 @@ def _template() -> str:
         db.migrate(settings)
         with db.connect(settings) as conn:
             land_prices(conn, "tcgcsv", history[history["as_of"] < DAY])
-    db._engine_for.cache_clear()
     return name
 
 

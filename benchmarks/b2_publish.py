@@ -43,10 +43,13 @@ def _write_row(settings, frame: pd.DataFrame) -> float:
 
 
 def _to_sql(settings, frame: pd.DataFrame) -> float:
+    engine = sa.create_engine(db.database_url(settings).render_as_string(hide_password=False))
     started = time.perf_counter()
-    frame[SIGNAL_COLUMNS].to_sql("signals", db.engine(settings), schema="pokewatch", if_exists="append",
+    frame[SIGNAL_COLUMNS].to_sql("signals", engine, schema="pokewatch", if_exists="append",
                                  index=False, chunksize=10_000, dtype={"run_id": sa.Uuid()})
-    return time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    engine.dispose()
+    return seconds
 
 
 def _replicate(frame: pd.DataFrame, rows: int) -> pd.DataFrame:

@@ -22,11 +22,11 @@ ID_STRIDE = 100_000_000  # copy k of product p gets id p + k × stride: real ser
 WORKER = """
 import datetime as dt, json, resource, sys, time, uuid
 from pokewatch.settings import Settings
-from pokewatch import train, predict
+from pokewatch import scoring, train
 settings = Settings(home=sys.argv[2], database_url=sys.argv[1]).prepare()
 day = dt.date.fromisoformat(sys.argv[3])
 t0 = time.perf_counter(); trained = train.train(settings, day); t1 = time.perf_counter()
-scored = predict.score(settings, day, uuid.uuid4()); t2 = time.perf_counter()
+scored = scoring.score(settings, scoring.request(settings, day, uuid.uuid4())); t2 = time.perf_counter()
 print(json.dumps({"train": t1 - t0, "score": t2 - t1 - scored.publish_seconds, "publish": scored.publish_seconds,
                   "total": t2 - t0, "rows": scored.rows,
                   "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))

@@ -7,8 +7,9 @@ import pandas as pd
 from benchmarks.common import HISTORY, REPEATS, median, scratch_database, settings_for, table, timed
 from pokewatch import db
 from pokewatch.collect import import_history
-from pokewatch.landing import copy_frame, land_prices
-from pokewatch.sources.base import PRICE_COLUMNS
+from pokewatch.db import copy_in
+from pokewatch.landing import land_prices
+from pokewatch.landing_schema import PRICE_COLUMNS
 from pokewatch.sources.files import read_price_history
 
 
@@ -16,7 +17,7 @@ def _plain_copy(settings, frame: pd.DataFrame) -> None:
     """The floor: the same rows, the same COPY writer, into an empty table without keys or indexes."""
     with db.connect(settings) as conn:
         conn.execute("create temp table floor (like pokewatch.prices including defaults)")
-        copy_frame(conn, "floor", frame.assign(source="tcgcsv"), ["source", "as_of", *PRICE_COLUMNS])
+        copy_in(conn, "floor", frame.assign(source="tcgcsv"), ["source", "as_of", *PRICE_COLUMNS])
 
 
 def run() -> tuple[str, dict]:

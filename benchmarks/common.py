@@ -46,7 +46,6 @@ def scratch_database(template: str | None = None, keep: bool = False) -> Iterato
     try:
         yield name
     finally:
-        db._engine_for.cache_clear()
         if not keep:
             with _admin() as conn:
                 conn.execute(f"drop database if exists {name} with (force)")

@@ -1,10 +1,10 @@
 """Flow `score`: every priced card through the champion, signals published all at once.
 
-The day's catalogue is split into partitions (pokewatch.scaleout: ceil(series / POKEWATCH_PARTITION_SIZE), by a
-stable hash of product_id); one task per partition builds features and scores on the task runner chosen by
-POKEWATCH_TASK_RUNNER: `thread` (Prefect's ThreadPoolTaskRunner, one machine) or `dask` (prefect-dask's
-DaskTaskRunner: the cluster at POKEWATCH_DASK_ADDRESS, else a temporary LocalCluster of POKEWATCH_DASK_WORKERS
-workers). The partitions' signals come back to the flow, which validates and publishes them in one transaction.
+The library builds the day's ScoringRequest and plan (pokewatch.scoring); this flow maps the library's own
+`score_partition` over the plan's partitions as tasks on the task runner POKEWATCH_TASK_RUNNER names: `thread`
+(Prefect's ThreadPoolTaskRunner, one machine) or `dask` (prefect-dask's DaskTaskRunner: the cluster at
+POKEWATCH_DASK_ADDRESS, else a temporary LocalCluster of POKEWATCH_DASK_WORKERS workers). The partitions' signals
+come back to the flow, which validates and publishes them in one transaction.
 """
 
 import datetime as dt
@@ -16,7 +16,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from pokewatch import db, partitions, predict, report, scaleout
+from pokewatch import report, scaleout, scoring
 from pokewatch.settings import get_settings
 from pokewatch.signals import SignalRule
 
@@ -26,64 +26,62 @@ LOCAL_CLUSTER_PROCESSES = True
 
 def task_runner(settings, processes: bool | None = None):
     """The task runner the settings ask for (see the module docstring)."""
-    name = scaleout.task_runner_name(settings)
-    if name == "thread":
-        return ThreadPoolTaskRunner(max_workers=scaleout.dask_workers(settings))
+    if settings.task_runner == "thread":
+        return ThreadPoolTaskRunner(max_workers=settings.dask_workers)
     from prefect_dask import DaskTaskRunner
 
-    address = scaleout.dask_address(settings)
-    if address:
-        return DaskTaskRunner(address=address)
+    if settings.dask_address:
+        return DaskTaskRunner(address=settings.dask_address)
     processes = LOCAL_CLUSTER_PROCESSES if processes is None else processes
-    return DaskTaskRunner(cluster_kwargs={"n_workers": scaleout.dask_workers(settings), "threads_per_worker": 1,
+    return DaskTaskRunner(cluster_kwargs={"n_workers": settings.dask_workers, "threads_per_worker": 1,
                                           "processes": processes, "dashboard_address": None})
 
 
 # No task timeout: on the thread runner Prefect cannot enforce one; the flow carries it.
 @task(cache_policy=NONE, task_run_name="score-partition-{partition.index}")
-def score_partition(as_of: dt.date, partition: scaleout.Partition, model_version: int, run_id: uuid.UUID,
-                    round_trip_cost: float | None, min_gain_dollars: float | None,
-                    set_first_seen: dict[int, str]):
+def score_partition(request: scoring.ScoringRequest, partition: scaleout.Partition):
     """One partition's signals (a frame; nothing written). The model is loaded once per worker process."""
-    settings = get_settings()
-    rule = SignalRule.from_settings(settings, round_trip_cost, min_gain_dollars)
-    return predict.score_partition(settings, as_of, model_version, run_id, partition.product_filter, rule,
-                                   set_first_seen)
+    return scoring.score_partition(get_settings(), request, partition)
 
 
 @task(cache_policy=NONE)
-def publish(as_of: dt.date, parts: list, model_version: int, started: float, count: int):
-    return predict.publish(get_settings(), parts, as_of, model_version, started, count)
+def publish(plan: scoring.ScoringPlan, parts: list, started: float):
+    return scoring.publish(get_settings(), plan, parts, started)
 
 
 @flow(name="score-partitions", log_prints=True, timeout_seconds=3600)
-def score_partitions(as_of: dt.date, run_id: uuid.UUID, round_trip_cost: float | None = None,
-                     min_gain_dollars: float | None = None):
+def score_request(request: scoring.ScoringRequest):
     """Plan partitions, score each as a task on this flow's task runner, publish all of them at once."""
     settings = get_settings()
     started = time.perf_counter()
-    version = predict.champion_version(settings)  # NoChampion before any work
-    with db.connect(settings) as conn:
-        partitions.ensure_coming_month(conn, as_of)  # this month's and next month's partitions, ahead of need
-    plan = predict.plan(settings, as_of)
-    if not plan.partitions:
-        raise RuntimeError(f"no landed prices for {as_of}: nothing to score")
-    print(f"{plan.series} series in {len(plan.partitions)} partition(s) on {scaleout.task_runner_name(settings)}")
-    futures = score_partition.map(unmapped(as_of), plan.partitions, unmapped(version), unmapped(run_id),
-                                  unmapped(round_trip_cost), unmapped(min_gain_dollars),
-                                  unmapped(plan.set_first_seen))
+    plan = scoring.plan(settings, request)
+    print(f"{plan.series} series in {len(plan.partitions)} partition(s) on {settings.task_runner}")
+    futures = score_partition.map(unmapped(request), plan.partitions)
     parts = [future.result() for future in futures]  # the first failed partition fails the run: nothing written
-    return publish(as_of, parts, version, started, len(plan.partitions))
-
-
-@flow(name="score", log_prints=True)
-def score(as_of: dt.date, run_id: uuid.UUID | None = None, round_trip_cost: float | None = None,
-          min_gain_dollars: float | None = None):
-    """Costs left empty come from settings (POKEWATCH_ROUND_TRIP_COST, POKEWATCH_MIN_GAIN_DOLLARS)."""
-    runner = task_runner(get_settings())
-    result = score_partitions.with_options(task_runner=runner)(as_of, run_id or uuid.uuid4(), round_trip_cost,
-                                                              min_gain_dollars)
+    result = publish(plan, parts, started)
     create_markdown_artifact(report.signals_markdown(result), key="signals", description="Signals published")
     print(f"{result.rows} signals published with model version {result.model_version} "
           f"({result.partitions} partition(s)): {result.counts}")
     return result
+
+
+def run(request: scoring.ScoringRequest):
+    """Score a request on the task runner the settings name (the subflow the nightly and `score` call)."""
+    return score_request.with_options(task_runner=task_runner(get_settings()))(request)
+
+
+@flow(name="score", log_prints=True)
+def score(as_of: dt.date, run_id: uuid.UUID | None = None, round_trip_cost: float | None = None,
+          min_gain_dollars: float | None = None, source: str = "tcgcsv"):
+    """Score every priced card of a day with the champion and publish the signals at once.
+
+    Args:
+        as_of: Landed day to score.
+        run_id: Nightly run the signals belong to (a new one when empty).
+        round_trip_cost: Share of the price a BUY/SELL must clear; empty = settings (POKEWATCH_ROUND_TRIP_COST).
+        min_gain_dollars: Smallest dollar gain a BUY/SELL must promise; empty = settings.
+        source: Source whose landed prices are scored.
+    """
+    settings = get_settings()
+    rule = SignalRule.from_settings(settings, round_trip_cost, min_gain_dollars)
+    return run(scoring.request(settings, as_of, run_id or uuid.uuid4(), rule, source))

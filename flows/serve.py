@@ -13,6 +13,7 @@ a warning, so one unfinished flow does not stop the others from being served.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 from pathlib import Path
 from typing import Any
@@ -30,11 +31,14 @@ def deployment_specs(path: Path = PREFECT_YAML) -> list[dict[str, Any]]:
     return list(yaml.safe_load(path.read_text())["deployments"])
 
 
+def _module_name(entrypoint: str) -> str:
+    """`flows/nightly.py:nightly` → `flows.nightly` (flows ship in the wheel beside pokewatch)."""
+    return ".".join(Path(entrypoint.partition(":")[0]).with_suffix("").parts)
+
+
 def _load_flow(entrypoint: str):
-    """`flows/nightly.py:nightly` → the flow object, imported as a module of the project (flows.nightly)."""
-    file, _, name = entrypoint.partition(":")
-    module = ".".join(Path(file).with_suffix("").parts)
-    return getattr(importlib.import_module(module), name)
+    """The flow object an entrypoint names, imported as a module (flows.nightly)."""
+    return getattr(importlib.import_module(_module_name(entrypoint)), entrypoint.partition(":")[2])
 
 
 def _schedules(spec: dict[str, Any], timezone: str) -> list:
@@ -49,9 +53,9 @@ def deployments(timezone: str | None = None, path: Path = PREFECT_YAML, skip_mis
     timezone = timezone or get_settings().timezone
     built = []
     for spec in deployment_specs(path):
-        file = PROJECT_DIR / spec["entrypoint"].split(":")[0]
-        if skip_missing and not file.exists():
-            log.warning("not serving %s: %s does not exist yet", spec["name"], file.relative_to(PROJECT_DIR))
+        module = _module_name(spec["entrypoint"])
+        if skip_missing and importlib.util.find_spec(module) is None:
+            log.warning("not serving %s: module %s does not exist yet", spec["name"], module)
             continue
         flow = _load_flow(spec["entrypoint"])
         built.append(flow.to_deployment(

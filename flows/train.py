@@ -11,18 +11,19 @@ from pokewatch.settings import get_settings
 
 
 @task(timeout_seconds=3600, cache_policy=NONE)
-def fit_and_register(as_of: dt.date):
-    return training.train(get_settings(), as_of)
+def fit_and_register(as_of: dt.date, source: str):
+    return training.train(get_settings(), as_of, source)
 
 
 @flow(name="train", log_prints=True)
-def train(as_of: dt.date):
+def train(as_of: dt.date, source: str = "tcgcsv"):
     """Fit a challenger on history up to as_of and promote it only if it passes the gates and beats the champion.
 
     Args:
         as_of: Last day of history the model may see.
+        source: Source whose landed prices are the history.
     """
-    result = fit_and_register(as_of)
+    result = fit_and_register(as_of, source)
     create_table_artifact(report.decision_table(result), key="model-decision",
                           description=f"version {result.version}: {result.reason}")
     print(f"model version {result.version}: {'promoted' if result.promoted else 'not promoted'} - {result.reason}")

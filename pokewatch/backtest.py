@@ -2,7 +2,7 @@
 
 Every day d of the history is a decision day. The model that decides on d was trained at the last
 retraining day r <= d, on days whose `horizon`-day targets end before r (its calibration days end
-`horizon` days before r, exactly as in `train.time_split`). Features of day d look only at days <= d.
+`horizon` days before r: `split.training_days`, the rule training uses). Features of day d look only at days <= d.
 A BUY on d is closed `horizon` days later at the then market price; a SELL avoids the move over the
 same days. Returns are net of the round-trip cost. Two baselines face the same rule and guards:
 always HOLD (no trades, return 0) and mean reversion to the 30-day median (fair price = 30-day median,
@@ -25,15 +25,13 @@ from pokewatch.features import _ffill, build_panel, frame_for_days, target_array
 from pokewatch.model import FairPriceModel
 from pokewatch.settings import PROJECT_DIR, Settings
 from pokewatch.signals import SignalRule, decide_signals
-from pokewatch.train import fit_end_before
+from pokewatch.split import can_train, training_days
 
 EXPERIMENT = "pokewatch-backtest"
 DATASETS = {
     "sealed": PROJECT_DIR.parent / "shared/data/sealed/sealed_market_prices_daily_2024-02-08_2025-10-09.parquet",
     "tcgcsv": PROJECT_DIR.parent / "shared/data/tcgcsv/tcgcsv_prices_cat3_pokemon_2025-09-21_2025-10-26.parquet",
 }
-CALIBRATION_DAYS = 3
-MIN_FIT_DAYS = 5
 # always_buy (every priced series, no guard) is not a strategy to follow: it is the market's own drift after
 # costs, the number a BUY-heavy strategy has to be compared with.
 STRATEGIES = ["model", "mean_reversion_30d", "always_hold", "always_buy"]
@@ -132,9 +130,8 @@ def run_backtest(settings: Settings, dataset: str, horizons=(7, 30), round_trip_
     for h in horizons:
         target = target_array(panel, h)
         frame["target"] = target[frame["day"].to_numpy(), frame["col"].to_numpy()]
-        # The first day a model can be trained: enough fit days, the calibration days, and a horizon gap.
-        earliest = MIN_FIT_DAYS + CALIBRATION_DAYS + h + 1
-        decision_days = [d for d in range(max(first, earliest), stop + 1) if d + h <= n_days - 1]
+        # Days a model can be trained for (enough fit days before its calibration days) whose outcome is known.
+        decision_days = [d for d in range(first, stop + 1) if can_train(d, h) and d + h <= n_days - 1]
         if not decision_days:
             continue
         picks = {s: [] for s in STRATEGIES}
@@ -188,13 +185,10 @@ def run_backtest(settings: Settings, dataset: str, horizons=(7, 30), round_trip_
 def _fit_at(frame: pd.DataFrame, day: int, horizon: int, lookback_days: int, max_rows: int, max_iter: int,
             band_level: float, seed: int) -> FairPriceModel:
     """A model trained on day `day`: every target it sees (fit or calibration) ends before that day."""
-    calibration_end = day - horizon - 1
-    calibration_start = calibration_end - CALIBRATION_DAYS + 1
-    fit_end = fit_end_before(calibration_start, horizon)
-    fit_start = max(1, calibration_start - lookback_days)
+    fit_days, calibration_days = training_days(day, horizon, lookback_days)
     labelled = frame[frame["target"].notna()]
-    fit = labelled[(labelled["day"] >= fit_start) & (labelled["day"] <= fit_end)]
-    calibration = labelled[(labelled["day"] >= calibration_start) & (labelled["day"] <= calibration_end)]
+    fit = labelled[labelled["day"].isin(fit_days)]
+    calibration = labelled[labelled["day"].isin(calibration_days)]
     if len(fit) > max_rows:
         fit = fit.sample(n=max_rows, random_state=seed)
     return FairPriceModel(band_level=band_level, max_iter=max_iter, random_state=seed).fit(fit, calibration)

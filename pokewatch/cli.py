@@ -79,7 +79,7 @@ def import_(path: Annotated[Path, typer.Argument(help="Parquet or CSV in tcgcsv'
     from pokewatch import collect, db
 
     settings = get_settings()
-    run_safely(db.migrate, settings)
+    run_safely(db.ensure_schema, settings)
     started = time.perf_counter()
     result = run_safely(collect.import_history, settings, path)
     seconds = time.perf_counter() - started
@@ -97,7 +97,7 @@ def collect_(as_of: AsOf = None,
     from pokewatch import collect, db
 
     settings = get_settings()
-    run_safely(db.migrate, settings)
+    run_safely(db.ensure_schema, settings)
     day = _day(as_of) or dt.date.today()
     result = run_safely(collect.collect, settings, day, source, **run_safely(settings.source_access, source),
                         set_ids=set_id, product_ids=product_id)
@@ -119,7 +119,7 @@ def backfill(start: Annotated[dt.datetime | None, typer.Option("--from", formats
     settings = get_settings()
     if not archive_dir and not (start and end):
         fail("give --from and --to (download archives) or --archive-dir (read local ones)")
-    run_safely(db.migrate, settings)
+    run_safely(db.ensure_schema, settings)
     result = run_safely(collect.backfill, settings, _day(start), _day(end), archive_dir=archive_dir)
     console.print(collect.backfill_table(result))
     if not result.ok:

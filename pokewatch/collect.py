@@ -13,13 +13,10 @@ from rich.table import Table
 
 from pokewatch import db
 from pokewatch.landing import LandingResult, land_day, land_prices, last_landing
-from pokewatch.settings import Settings
+from pokewatch.settings import SOURCES, Settings
 from pokewatch.sources import archive as tcgcsv_archive
 from pokewatch.sources.base import SourceError
 from pokewatch.sources.files import read_price_history
-
-SOURCES = ("tcgcsv", "pokemonpricetracker", "pokemontcg")
-
 
 @dataclass
 class CollectResult:

@@ -8,10 +8,10 @@ import pandas as pd
 
 from pokewatch import db
 from pokewatch.landing import CARD_COLUMNS, SET_COLUMNS, LandingResult, land_prices, upsert_reference
-from pokewatch.settings import PROJECT_DIR, Settings
+from pokewatch.settings import PACKAGE_DIR, Settings
 from pokewatch.sources.files import read_price_history
 
-SAMPLE_DIR = PROJECT_DIR / "pokewatch" / "data"
+SAMPLE_DIR = PACKAGE_DIR / "data"
 SAMPLE_PRICES = SAMPLE_DIR / "demo_prices.parquet"
 SAMPLE_SETS = SAMPLE_DIR / "demo_sets.csv"
 SAMPLE_CARDS = SAMPLE_DIR / "demo_cards.csv"

@@ -15,7 +15,7 @@ import bottleneck as bn
 import numpy as np
 import pandas as pd
 
-from pokewatch.sources.base import PLACEHOLDER_PRICE
+from pokewatch.landing_schema import PLACEHOLDER_PRICE
 
 KEY = ["product_id", "variant"]
 KNOWN_VARIANTS = [

@@ -3,27 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pandas as pd
 import psycopg
 
-
-def copy_out(conn: psycopg.Connection, query: str, params: tuple = ()) -> pd.DataFrame:
-    """Run a select and read its rows with COPY (an order of magnitude faster than row fetching)."""
-    bound = psycopg.ClientCursor(conn).mogrify(query, params) if params else query
-    sql = f"copy ({bound}) to stdout (format csv, header)"
-    buffer = io.BytesIO()
-    with conn.cursor().copy(sql) as copy:
-        for chunk in copy:
-            buffer.write(chunk)
-    # Arrow parses the CSV in parallel and into compact columns; the text buffer is dropped right after.
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    table = pacsv.read_csv(pa.py_buffer(buffer.getbuffer()))
-    del buffer
-    return table.to_pandas()
+from pokewatch.db import copy_out
 
 
 def load_history(
@@ -35,14 +19,13 @@ def load_history(
     With `product_ids`, only those products (a scoring partition).
     """
     query = """
-        select p.as_of, p.product_id, p.variant, p.set_id, p.low, p.mid, p.high, p.market
-        from pokewatch.prices p
-        join pokewatch.landings l on l.source = p.source and l.as_of = p.as_of
-        where p.source = %s and p.as_of > %s and p.as_of <= %s
+        select as_of, product_id, variant, set_id, low, mid, high, market
+        from pokewatch.landed_prices
+        where source = %s and as_of > %s and as_of <= %s
         """
     params: tuple = (source, as_of - dt.timedelta(days=lookback_days), as_of)
     if product_ids is not None:
-        query += " and p.product_id = any(%s::bigint[])"
+        query += " and product_id = any(%s::bigint[])"
         params += (list(product_ids),)
     frame = copy_out(conn, query, params)
     frame["variant"] = frame["variant"].astype(str)
@@ -53,3 +36,30 @@ def load_reference(conn: psycopg.Connection) -> tuple[pd.DataFrame, pd.DataFrame
     cards = copy_out(conn, "select product_id, set_id, name, number, rarity from pokewatch.cards")
     sets = copy_out(conn, "select set_id, name, release_date from pokewatch.sets")
     return cards, sets
+
+
+def day_series(conn: psycopg.Connection, as_of: dt.date, source: str = "tcgcsv") -> pd.DataFrame:
+    """Series (product_id, variant) with a landed price on the day: what scoring will score."""
+    return copy_out(
+        conn,
+        """
+        select product_id, variant from pokewatch.landed_prices where source = %s and as_of = %s
+        """,
+        (source, as_of),
+    )
+
+
+def set_first_seen(conn: psycopg.Connection, as_of: dt.date, lookback_days: int,
+                   source: str = "tcgcsv") -> dict[int, str]:
+    """First landed day of every set in the scoring window (the release-date fallback of features.build_panel)."""
+    frame = copy_out(
+        conn,
+        """
+        select set_id, min(as_of) as first_seen
+        from pokewatch.landed_prices
+        where source = %s and as_of > %s and as_of <= %s and set_id is not null
+        group by set_id
+        """,
+        (source, as_of - dt.timedelta(days=lookback_days), as_of),
+    )
+    return {int(s): str(d) for s, d in zip(frame["set_id"], frame["first_seen"])}

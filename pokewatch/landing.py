@@ -8,30 +8,10 @@ from dataclasses import dataclass
 import pandas as pd
 import psycopg
 
+from pokewatch.db import copy_in
+from pokewatch.landing_schema import PRICE_COLUMNS
 from pokewatch.partitions import ensure_days
-from pokewatch.sources.base import PRICE_COLUMNS, DayLanding, SourceError
-
-COPY_CHUNK_ROWS = 200_000
-
-
-def copy_frame(conn: psycopg.Connection, table: str, frame: pd.DataFrame, columns: list[str]) -> int:
-    """Stream a frame into a table with COPY, the fast path PostgreSQL offers.
-
-    The CSV text is written by Arrow (about 7× faster than pandas' to_csv); a null is written unquoted (NULL
-    to PostgreSQL) and an empty string quoted, so the two stay apart.
-    """
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    options = pacsv.WriteOptions(include_header=False)
-    with conn.cursor().copy(f"copy {table} ({', '.join(columns)}) from stdin (format csv)") as copy:
-        for start in range(0, len(frame), COPY_CHUNK_ROWS):
-            chunk = pa.Table.from_pandas(frame.iloc[start : start + COPY_CHUNK_ROWS][columns], preserve_index=False)
-            sink = pa.BufferOutputStream()
-            pacsv.write_csv(chunk, sink, options)
-            copy.write(sink.getvalue().to_pybytes())
-    return len(frame)
-
+from pokewatch.sources.base import DayLanding, SourceError
 
 @dataclass
 class LandingResult:
@@ -71,7 +51,7 @@ def _land_prices(
         "(like pokewatch.prices including defaults) on commit delete rows"
     )
     conn.execute("truncate staging_prices")
-    copy_frame(conn, "staging_prices", frame, ["source", *columns])
+    copy_in(conn, "staging_prices", frame, ["source", *columns])
     counts = conn.execute(
         """
         with upserted as (
@@ -135,10 +115,10 @@ def refuse_duplicate_keys(frame: pd.DataFrame) -> None:
 def _land_new_days(conn: psycopg.Connection, source: str, frame: pd.DataFrame, columns: list[str],
                    last_updated: str | None) -> LandingResult:
     """Days this source never landed: COPY straight into `prices` (no staging, no upsert): the bulk path."""
-    copy_frame(conn, "pokewatch.prices", frame, ["source", *columns])
+    copy_in(conn, "pokewatch.prices", frame, ["source", *columns])
     cards = frame[["product_id", "set_id"]].drop_duplicates("product_id")
     conn.execute("create temp table if not exists staging_new_cards (product_id bigint, set_id bigint) on commit drop")
-    copy_frame(conn, "staging_new_cards", cards, ["product_id", "set_id"])
+    copy_in(conn, "staging_new_cards", cards, ["product_id", "set_id"])
     conn.execute(
         "insert into pokewatch.cards (product_id, set_id) select product_id, set_id from staging_new_cards "
         "on conflict (product_id) do nothing"
@@ -166,7 +146,7 @@ def upsert_reference(conn: psycopg.Connection, table: str, frame: pd.DataFrame, 
     key, cols = columns[0], [c for c in columns if c in frame]
     staging = f"staging_{table}"
     conn.execute(f"create temp table if not exists {staging} (like pokewatch.{table} including defaults) on commit drop")
-    copy_frame(conn, staging, frame, cols)
+    copy_in(conn, staging, frame, cols)
     merged = [f"coalesce(excluded.{c}, t.{c})" for c in cols]
     conn.execute(
         f"insert into pokewatch.{table} as t ({', '.join(cols)}) "

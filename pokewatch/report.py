@@ -2,15 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from zoneinfo import ZoneInfo
-
-
-def nightly_day(scheduled_start: dt.datetime | None, timezone: str) -> dt.date:
-    """A run scheduled in the night scores the day before: tcgcsv publishes a day's prices that evening."""
-    start = scheduled_start or dt.datetime.now(dt.UTC)
-    return (start.astimezone(ZoneInfo(timezone)) - dt.timedelta(days=1)).date()
-
 
 def _table(headers: list[str], rows: list[list]) -> str:
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]

@@ -8,9 +8,44 @@ import time
 import uuid
 from collections.abc import Iterator
 
+import psycopg
+
 from pokewatch import db
-from pokewatch.publish import finish_run, record_stage, start_run
 from pokewatch.settings import Settings
+
+
+def start_run(conn: psycopg.Connection, as_of: dt.date, flow_run_id: str | None = None) -> uuid.UUID:
+    run_id = uuid.uuid4()
+    conn.execute(
+        "insert into pokewatch.runs (run_id, flow_run_id, as_of, status) values (%s, %s, %s, 'running')",
+        (run_id, flow_run_id, as_of),
+    )
+    return run_id
+
+
+STAGE_COLUMNS = {"collect", "validate", "train", "score", "publish"}
+
+
+def record_stage(conn: psycopg.Connection, run_id: uuid.UUID, stage: str, rows: int | None, seconds: float) -> None:
+    if stage not in STAGE_COLUMNS:
+        raise ValueError(f"unknown stage {stage!r}")
+    conn.execute(
+        f"update pokewatch.runs set {stage}_rows = %s, {stage}_seconds = %s where run_id = %s",
+        (rows, seconds, run_id),
+    )
+
+
+def finish_run(conn: psycopg.Connection, run_id: uuid.UUID, status: str, *, model_version: int | None = None,
+               decision: str | None = None, error: str | None = None) -> None:
+    conn.execute(
+        """
+        update pokewatch.runs
+        set status = %s, finished_at = now(), error = %s,
+            model_version = coalesce(%s, model_version), decision = coalesce(%s, decision)
+        where run_id = %s
+        """,
+        (status, error, model_version, decision, run_id),
+    )
 
 
 class RunLog:

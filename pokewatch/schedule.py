@@ -1,4 +1,4 @@
-"""What Prefect will run next: the scheduled flow runs of PokeWatch's deployments, soonest first.
+"""The schedule: which day a scheduled run is for, and what Prefect will run next (soonest first).
 
 Reads the Prefect API named by PREFECT_API_URL (or the active Prefect profile). Prefect is imported
 inside the function so that `pokewatch --help` and the other commands stay fast.
@@ -8,9 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 # The flows PokeWatch deploys (deployments/prefect.yaml): other flows on a shared server are not ours.
 POKEWATCH_FLOWS = ("nightly", "backfill", "train", "score", "backtest")
+
+
+def nightly_day(scheduled_start: dt.datetime | None, timezone: str) -> dt.date:
+    """A run scheduled in the night scores the day before: tcgcsv publishes a day's prices that evening."""
+    start = scheduled_start or dt.datetime.now(dt.UTC)
+    return (start.astimezone(ZoneInfo(timezone)) - dt.timedelta(days=1)).date()
 
 
 class ScheduleUnavailable(RuntimeError):

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-# sql/, expectations/ and the demo sample live beside the package in the project tree.
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+# sql/, expectations/ and deployments/ live beside the package in a checkout; an installed wheel carries them
+# inside the package (pokewatch/_project/, see pyproject.toml).
+PROJECT_DIR = PACKAGE_DIR.parent if (PACKAGE_DIR.parent / "sql").is_dir() else PACKAGE_DIR / "_project"
+# Where prices can come from: tcgcsv (the whole catalogue, no key) and two keyed APIs.
+SOURCES = ("tcgcsv", "pokemonpricetracker", "pokemontcg")
 
 
 class Settings(BaseSettings):
@@ -53,20 +59,32 @@ class Settings(BaseSettings):
     max_train_rows: int = 400_000
     random_seed: int = 42
     lock_timeout_seconds: float = 30.0
-    task_runner: str = Field("thread", description="thread (one machine) or dask (POKEWATCH_DASK_ADDRESS or local)")
+    task_runner: Literal["thread", "dask"] = Field(
+        "thread", description="thread (one machine) or dask (POKEWATCH_DASK_ADDRESS, else a local cluster)")
     dask_address: str | None = None
-    dask_workers: int = 2
-    partition_size: int = 100_000  # series per scoring partition: the whole catalogue (~43k) is one
-    validation_severity: str | None = Field(None, description="Override severities: name=critical|warning,…")
+    dask_workers: int = Field(2, ge=1)
+    partition_size: int = Field(100_000, ge=1)  # series per scoring partition: the whole catalogue (~43k) is one
+    validation_severity: Annotated[dict[str, Literal["critical", "warning", "info"]], NoDecode] = Field(
+        default_factory=dict, description="Severity overrides by expectation name: name=warning,name2=info (or JSON)")
     timezone: str = "UTC"
+
+    @field_validator("validation_severity", mode="before")
+    @classmethod
+    def _severities(cls, value):
+        """`name=warning,name2=info` or a JSON object, as POKEWATCH_VALIDATION_SEVERITY gives it."""
+        if not isinstance(value, str):
+            return value or {}
+        text = value.strip()
+        if text.startswith("{"):
+            return json.loads(text)
+        pairs = [part.partition("=") for part in text.split(",") if part.strip()]
+        return {key.strip(): severity.strip() for key, _, severity in pairs}
 
     def source_access(self, source: str) -> dict:
         """Base URL and API key (plain text, for the request header only) of a price source."""
-        urls = {"tcgcsv": self.tcgcsv_base_url, "pokemonpricetracker": self.ppt_base_url,
-                "pokemontcg": self.pokemontcg_base_url}
+        check_source(source)
+        urls = dict(zip(SOURCES, (self.tcgcsv_base_url, self.ppt_base_url, self.pokemontcg_base_url)))
         keys = {"pokemonpricetracker": self.ppt_api_key, "pokemontcg": self.pokemontcg_api_key}
-        if source not in urls:
-            raise ValueError(f"unknown source {source!r}: use one of {', '.join(urls)}")
         key = keys.get(source)
         return {"base_url": urls[source], "api_key": key.get_secret_value() if key else None}
 
@@ -96,6 +114,12 @@ class Settings(BaseSettings):
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
         return self
+
+
+def check_source(source: str) -> str:
+    if source not in SOURCES:
+        raise ValueError(f"unknown source {source!r}: use one of {', '.join(SOURCES)}")
+    return source
 
 
 @lru_cache

@@ -10,11 +10,13 @@ import pandas as pd
 
 @dataclass(frozen=True)
 class SignalRule:
-    round_trip_cost: float = 0.25  # fees + shipping, as a share of the price
-    min_gain_dollars: float = 1.0
-    min_history_days: int = 7
-    min_price: float = 0.25
-    max_flat_share: float = 0.9
+    """What a BUY/SELL must clear (defaults live in Settings only)."""
+
+    round_trip_cost: float  # fees + shipping, as a share of the price
+    min_gain_dollars: float
+    min_history_days: int
+    min_price: float
+    max_flat_share: float
 
     @classmethod
     def from_settings(cls, settings, round_trip_cost: float | None = None,

@@ -11,65 +11,15 @@ import pandas as pd
 
 from pokewatch import db, model_store, registry
 from pokewatch.evaluate import BASELINES, error_metrics, evaluate, slice_metrics
-from pokewatch.features import FEATURES, Panel, build_panel, frame_for_days
+from pokewatch.features import FEATURES, build_panel, frame_for_days
 from pokewatch.history import load_history, load_reference
 from pokewatch.model import FairPriceModel
 from pokewatch.settings import Settings
 from pokewatch.signals import SignalRule, decide_signals
+from pokewatch.split import LOOKBACK_DAYS, NotEnoughHistory, time_split
 
-CALIBRATION_DAYS = 3
-LOOKBACK_DAYS = 120
-# With this much history before the calibration days, fitting stops a horizon before them too, so the
-# guard and the band are chosen on rows whose targets the fit never overlapped (see fit_end_before).
-MIN_GAPPED_FIT_DAYS = 21
-
-
-class NotEnoughHistory(RuntimeError):
-    """Too few landed days to train and evaluate honestly."""
-
-
-@dataclass
-class Split:
-    fit_days: list[int]
-    calibration_days: list[int]
-    test_days: list[int]
-
-
-def time_split(panel: Panel, as_of: dt.date, horizon: int, holdout_days: int) -> Split:
-    """Test on the last `holdout_days` labelled days; calibrate and fit on days whose targets end before them.
-
-    A day's target looks `horizon` days ahead, so every earlier split stops `horizon` days before the
-    next one starts: nothing the model fits on overlaps what it is judged on.
-    """
-    end = panel.day_index(as_of)
-    test_end = end - horizon
-    test_start = test_end - holdout_days + 1
-    calibration_end = test_start - horizon - 1
-    calibration_start = calibration_end - CALIBRATION_DAYS + 1
-    fit_end = fit_end_before(calibration_start, horizon)
-    fit_start = max(1, fit_end - LOOKBACK_DAYS)
-    if fit_end - fit_start + 1 < 3:
-        need = horizon * 2 + holdout_days + CALIBRATION_DAYS + 4
-        raise NotEnoughHistory(
-            f"training for {as_of} needs at least {need} days of landed prices; "
-            f"found {end + 1} (import history with `pokewatch import` or `pokewatch backfill`)"
-        )
-    return Split(
-        list(range(fit_start, fit_end + 1)),
-        list(range(calibration_start, calibration_end + 1)),
-        list(range(test_start, test_end + 1)),
-    )
-
-
-def fit_end_before(calibration_start: int, horizon: int) -> int:
-    """Last fit day: a horizon before calibration when history allows, else the day before it.
-
-    Targets of the last fit days look into the calibration days; with a long history a gap of `horizon`
-    days keeps calibration honest (the guard in FairPriceModel is chosen there). A short history (the
-    36-day catalogue) cannot spare the days, and fits up to the day before calibration.
-    """
-    gapped = calibration_start - horizon - 1
-    return gapped if gapped >= MIN_GAPPED_FIT_DAYS else calibration_start - 1
+# History read for training: the longest fit window plus the test and calibration days before it.
+HISTORY_DAYS = LOOKBACK_DAYS + 40
 
 
 @dataclass
@@ -125,16 +75,16 @@ def _figures(settings: Settings, test: pd.DataFrame, band: pd.DataFrame) -> dict
         return {}
 
 
-def train(settings: Settings, as_of: dt.date) -> TrainResult:
+def train(settings: Settings, as_of: dt.date, source: str = "tcgcsv") -> TrainResult:
     """Fit, evaluate against baselines and the champion, log to MLflow, register, decide."""
     started = time.perf_counter()
     with db.connect(settings) as conn:
-        history = load_history(conn, as_of, LOOKBACK_DAYS + 40)
+        history = load_history(conn, as_of, HISTORY_DAYS, source)
         cards, sets = load_reference(conn)
     if history.empty or pd.to_datetime(history["as_of"]).max().date() != as_of:
         raise NotEnoughHistory(f"no landed prices for {as_of}: collect or import that day first")
     panel = build_panel(history, cards, sets)
-    split = time_split(panel, as_of, settings.horizon_days, settings.holdout_days)
+    split = time_split(panel.day_index(as_of), settings.horizon_days, settings.holdout_days)
     h = settings.horizon_days
     fit = frame_for_days(panel, split.fit_days, h, sample=settings.max_train_rows, seed=settings.random_seed)
     calibration = frame_for_days(panel, split.calibration_days, h)

@@ -50,7 +50,6 @@ def template_database(server_url, tmp_path_factory) -> str:
         conn.execute(f"create database {name}")
     url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
     db.migrate(Settings(home=tmp_path_factory.mktemp("tmpl"), database_url=url))
-    db._engine_for.cache_clear()
     yield name
     with _admin(server_url) as conn:
         conn.execute(f"drop database if exists {name} with (force)")
@@ -62,7 +61,6 @@ def database_url(server_url, template_database) -> str:
     with _admin(server_url) as conn:
         conn.execute(f"create database {name} template {template_database}")
     yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    db._engine_for.cache_clear()
     with _admin(server_url) as conn:
         conn.execute(f"drop database if exists {name} with (force)")
 

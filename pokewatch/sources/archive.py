@@ -11,7 +11,8 @@ import pandas as pd
 import py7zr
 
 from pokewatch.settings import Settings
-from pokewatch.sources.base import PRICE_COLUMNS, HttpSource, SourceError, require_fields
+from pokewatch.landing_schema import PRICE_COLUMNS
+from pokewatch.sources.base import HttpSource, SourceError, require_fields
 from pokewatch.sources.tcgcsv import SOURCE, prices_frame
 
 

@@ -25,12 +25,6 @@ from pokewatch.settings import Settings
 
 log = logging.getLogger("pokewatch.sources")
 
-# The landing schema: one row per (product_id, variant) for a day. Prices in dollars; None = no price.
-PRICE_COLUMNS = ["product_id", "variant", "set_id", "low", "mid", "high", "market", "direct_low"]
-NUMERIC_COLUMNS = ["low", "mid", "high", "market", "direct_low"]
-# tcgcsv lists an item nobody offers at 999.0 in low/mid/high: a placeholder, not a price.
-PLACEHOLDER_PRICE = 999.0
-
 
 class SourceError(RuntimeError):
     """A source failed in a way a person can act on; the message names the source and what went wrong."""

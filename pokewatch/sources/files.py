@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pokewatch.sources.base import NUMERIC_COLUMNS, PRICE_COLUMNS, SourceError
+from pokewatch.landing_schema import NUMERIC_COLUMNS, PRICE_COLUMNS
+from pokewatch.sources.base import SourceError
 
 TCGCSV_COLUMNS = {
     "date": "as_of",

@@ -7,7 +7,8 @@ import datetime as dt
 import pandas as pd
 
 from pokewatch.settings import Settings
-from pokewatch.sources.base import PRICE_COLUMNS, DayLanding, HttpSource, SourceError, keep_raw, require_fields
+from pokewatch.landing_schema import PRICE_COLUMNS
+from pokewatch.sources.base import DayLanding, HttpSource, SourceError, keep_raw, require_fields
 
 SOURCE = "pokemonpricetracker"
 DEFAULT_BASE_URL = "https://www.pokemonpricetracker.com/api/v2"

@@ -14,7 +14,8 @@ import pandas as pd
 import psycopg
 
 from pokewatch.settings import Settings
-from pokewatch.sources.base import PRICE_COLUMNS, DayLanding, HttpSource, SourceError, keep_raw, require_fields
+from pokewatch.landing_schema import PRICE_COLUMNS
+from pokewatch.sources.base import DayLanding, HttpSource, SourceError, keep_raw, require_fields
 
 SOURCE = "pokemontcg"
 DEFAULT_BASE_URL = "https://api.pokemontcg.io/v2"

@@ -8,9 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pandas as pd
 
 from pokewatch.settings import Settings
+from pokewatch.landing_schema import NUMERIC_COLUMNS, PRICE_COLUMNS
 from pokewatch.sources.base import (
-    NUMERIC_COLUMNS,
-    PRICE_COLUMNS,
     DayLanding,
     HttpSource,
     SourceError,

@@ -1,6 +1,6 @@
 -- Top BUY signals today, with card names and sets, best expected gain after costs first.
--- "Today" is the newest day with signals; the cost share is 0.25 of the market price unless the session says
--- otherwise (`set pokewatch.round_trip_cost = '0.15';`). No parameters.
+-- "Today" is the newest day with signals; each gain is net of the cost share its signal cleared (stored on the
+-- signal). No parameters.
 
 with opportunities as (
 
@@ -23,6 +23,7 @@ buys as (
         fair_high,
         expected_gain_usd,
         expected_gain_pct,
+        cost_share,
         confidence,
         reason,
         product_id,

@@ -1,7 +1,7 @@
 -- top_opportunities: today's BUY and SELL signals ranked by expected gain after costs.
---   expected_gain_usd = |fair_price - market_price| - round_trip_cost * market_price
--- round_trip_cost (fees + shipping, share of the price) defaults to 0.25, as the signal rule does; a session
--- may override it: `set pokewatch.round_trip_cost = '0.15';`. "Today" = the newest day with signals.
+--   expected_gain_usd = |fair_price - market_price| - cost_share * market_price
+-- cost_share is the cost each signal's decision cleared, stored on the signal: the view never assumes its own.
+-- "Today" = the newest day with signals.
 drop view if exists pokewatch.top_opportunities cascade;
 
 create view pokewatch.top_opportunities as
@@ -9,13 +9,6 @@ create view pokewatch.top_opportunities as
 with signals as (
 
     select * from pokewatch.signals
-
-),
-
-costs as (
-
-    select coalesce(nullif(current_setting('pokewatch.round_trip_cost', true), '')::double precision, 0.25)
-        as round_trip_cost
 
 ),
 
@@ -34,12 +27,10 @@ gains as (
 
     select
         todays_signals.*,
-        costs.round_trip_cost,
         abs(todays_signals.fair_price - todays_signals.market_price)::double precision
-            - costs.round_trip_cost * todays_signals.market_price::double precision as expected_gain_usd
+            - todays_signals.cost_share * todays_signals.market_price::double precision as expected_gain_usd
 
     from todays_signals
-    cross join costs
 
 ),
 
@@ -72,7 +63,7 @@ final as (
         gains.fair_low,
         gains.fair_high,
         gains.deviation_pct,
-        gains.round_trip_cost,
+        gains.cost_share,
         round(gains.expected_gain_usd::numeric, 2) as expected_gain_usd,
         round((gains.expected_gain_usd / nullif(gains.market_price, 0) * 100)::numeric, 2) as expected_gain_pct,
         gains.confidence,
@@ -91,7 +82,7 @@ select * from final
 order by opportunity_rank, product_id, variant;
 
 comment on view pokewatch.top_opportunities is
-    'Today''s (newest day''s) BUY and SELL signals ranked by expected gain after costs: |fair - market| - round_trip_cost * market, with round_trip_cost 0.25 unless the session sets pokewatch.round_trip_cost.';
+    'Today''s (newest day''s) BUY and SELL signals ranked by expected gain after costs: |fair - market| - cost_share * market, with the cost share each signal''s decision used.';
 comment on column pokewatch.top_opportunities.opportunity_rank is 'Rank by expected_gain_usd over BUY and SELL together (1 = best).';
 comment on column pokewatch.top_opportunities.rank_in_signal is 'Rank by expected_gain_usd within BUY or within SELL.';
 comment on column pokewatch.top_opportunities.product_id is 'TCGplayer product id.';
@@ -106,8 +97,8 @@ comment on column pokewatch.top_opportunities.fair_price is 'Model fair price, U
 comment on column pokewatch.top_opportunities.fair_low is 'Lower end of the fair-price band, USD.';
 comment on column pokewatch.top_opportunities.fair_high is 'Upper end of the fair-price band, USD.';
 comment on column pokewatch.top_opportunities.deviation_pct is '(market - fair) / fair * 100.';
-comment on column pokewatch.top_opportunities.round_trip_cost is 'Cost share used (fees + shipping as a share of the market price): 0.25 unless overridden.';
-comment on column pokewatch.top_opportunities.expected_gain_usd is '|fair - market| - round_trip_cost * market, USD; negative = the move does not pay for its costs.';
+comment on column pokewatch.top_opportunities.cost_share is 'Costs the signal cleared (fees + shipping) as a share of the market price, as stored on the signal.';
+comment on column pokewatch.top_opportunities.expected_gain_usd is '|fair - market| - cost_share * market, USD; negative = the move does not pay for its costs.';
 comment on column pokewatch.top_opportunities.expected_gain_pct is 'expected_gain_usd as a percent of the market price.';
 comment on column pokewatch.top_opportunities.confidence is 'Confidence, 0 to 1.';
 comment on column pokewatch.top_opportunities.reason is 'Why this signal, in words.';

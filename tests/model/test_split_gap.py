@@ -7,13 +7,13 @@ from pokewatch import backtest
 from pokewatch.demo import SAMPLE_PRICES
 from pokewatch.features import build_panel
 from pokewatch.sources.files import read_price_history
-from pokewatch.train import MIN_GAPPED_FIT_DAYS, fit_end_before, time_split
+from pokewatch.split import MIN_GAPPED_FIT_DAYS, fit_end_before, time_split
 
 
 def test_long_history_gets_a_gap_between_fit_and_calibration(shared_dir):
     history = backtest.load_dataset("sealed", shared_dir / "data/sealed/sealed_market_prices_daily_2024-02-08_2025-10-09.parquet")
     panel = build_panel(history[history["product_id"].isin(history["product_id"].unique()[:20])])
-    split = time_split(panel, dt.date(2025, 10, 9), horizon=7, holdout_days=7)
+    split = time_split(panel.day_index(dt.date(2025, 10, 9)), horizon=7, holdout_days=7)
     # No fit target (day j looks at j+1..j+7) reaches the calibration days.
     assert split.fit_days[-1] + 7 < split.calibration_days[0]
     assert split.calibration_days[-1] + 7 < split.test_days[0]
@@ -21,7 +21,7 @@ def test_long_history_gets_a_gap_between_fit_and_calibration(shared_dir):
 
 def test_a_short_history_fits_up_to_calibration():
     panel = build_panel(read_price_history(SAMPLE_PRICES))
-    split = time_split(panel, dt.date(2025, 10, 26), horizon=7, holdout_days=7)
+    split = time_split(panel.day_index(dt.date(2025, 10, 26)), horizon=7, holdout_days=7)
     assert split.fit_days[-1] == split.calibration_days[0] - 1
     assert fit_end_before(MIN_GAPPED_FIT_DAYS + 8, 7) == MIN_GAPPED_FIT_DAYS
     assert fit_end_before(MIN_GAPPED_FIT_DAYS + 7, 7) == MIN_GAPPED_FIT_DAYS + 6

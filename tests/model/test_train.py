@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from pokewatch import demo, predict, registry, train
+from pokewatch import demo, scoring, registry, train
 from pokewatch.evaluate import BASELINES
 
 
@@ -68,14 +68,14 @@ def test_no_passing_model_means_no_signals(settings, landed, conn):
     impossible = settings.model_copy(update={"max_mape": 0.0001})
     result = train.train(impossible, landed)
     assert not result.promoted and "above the gate" in result.reason
-    with pytest.raises(predict.NoChampion, match="no signals were written"):
-        predict.score(settings, landed, uuid.uuid4())
+    with pytest.raises(scoring.NoChampion, match="no signals were written"):
+        scoring.score(settings, scoring.request(settings, landed, uuid.uuid4()))
     assert conn.execute("select count(*) from pokewatch.signals").fetchone()[0] == 0
 
 
 def test_every_priced_series_is_scored_once_and_a_rerun_changes_nothing(settings, landed, conn):
     train.train(settings, landed)
-    first = predict.score(settings, landed, uuid.uuid4())
+    first = scoring.score(settings, scoring.request(settings, landed, uuid.uuid4()))
     priced = conn.execute(
         "select count(*) from pokewatch.prices where as_of = %s and market > 0", (landed,)
     ).fetchone()[0]
@@ -86,7 +86,7 @@ def test_every_priced_series_is_scored_once_and_a_rerun_changes_nothing(settings
     ).fetchall()
     assert all(r[4] <= r[3] <= r[5] for r in rows)
     assert all(0 <= r[7] <= 1 and r[8] == first.model_version for r in rows)
-    predict.score(settings, landed, uuid.uuid4())
+    scoring.score(settings, scoring.request(settings, landed, uuid.uuid4()))
     again = conn.execute(
         "select product_id, variant, market_price, fair_price, fair_low, fair_high, signal, confidence, model_version"
         " from pokewatch.signals order by 1, 2"

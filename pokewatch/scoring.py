@@ -1,0 +1,190 @@
+"""Scoring stage, the one path: every series priced on the day, through the champion, into signals.
+
+`request()` builds a frozen ScoringRequest once (the day, the champion's version, the run, the signal rule, the
+source, the catalogue-wide facts features need). `plan()` splits the day's series into partitions
+(pokewatch.scaleout: by a stable hash of product_id). `score_partition()` scores one partition and writes
+nothing; `publish()` validates all partitions' signals as one set and publishes them in ONE transaction, so a
+run's signals appear all at once. `score()` runs those steps in this process, one partition after the other;
+flows/score.py maps the same `score_partition` over the partitions as Prefect tasks (threads or Dask).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from pokewatch import db, history, registry, scaleout
+from pokewatch.features import HISTORY_WINDOW_DAYS, build_panel, frame_for_days
+from pokewatch.partitions import ensure_coming_month
+from pokewatch.publish import SIGNAL_COLUMNS, publish_signals
+from pokewatch.settings import Settings
+from pokewatch.signals import SignalRule, decide_signals
+
+# Twice the longest feature window: carried-forward prices at the window's start match what training saw.
+SCORING_LOOKBACK_DAYS = 2 * HISTORY_WINDOW_DAYS
+# Columns a partition hands back: what is published, plus the market price for the run's summary.
+PARTITION_COLUMNS = [*SIGNAL_COLUMNS, "market"]
+_VALIDATION_LOCK = threading.Lock()  # Great Expectations contexts are not shared safely between threads
+
+
+class NoChampion(RuntimeError):
+    """No model has earned the champion alias: no signals are written."""
+
+
+@dataclass(frozen=True)
+class ScoringRequest:
+    """What scoring one day needs, resolved once and passed whole from the flow to where each part is used."""
+
+    as_of: dt.date
+    run_id: uuid.UUID
+    model_version: int
+    rule: SignalRule
+    source: str = "tcgcsv"
+    lookback_days: int = SCORING_LOOKBACK_DAYS
+    # set_id → its first landed day in the window: the release-date fallback, the same in every partition.
+    set_first_seen: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ScoringPlan:
+    request: ScoringRequest
+    series: int
+    partitions: list[scaleout.Partition]
+
+
+@dataclass
+class ScoreResult:
+    rows: int
+    model_version: int
+    counts: dict[str, int]
+    seconds: float
+    publish_seconds: float
+    top: pd.DataFrame
+    validation_summary: str = ""
+    partitions: int = 1
+
+
+def champion_version(settings: Settings) -> int:
+    """The champion's version number, without loading the model; NoChampion if none has earned the alias."""
+    from mlflow.exceptions import MlflowException
+
+    client = registry.mlflow_client(settings)
+    try:
+        return int(client.get_model_version_by_alias(settings.model_name, registry.CHAMPION).version)
+    except MlflowException:
+        raise NoChampion(
+            "no champion model: no model has passed the gates yet, so no signals were written "
+            "(see the train stage's decision)"
+        ) from None
+
+
+def request(settings: Settings, as_of: dt.date, run_id: uuid.UUID, rule: SignalRule | None = None,
+            source: str = "tcgcsv") -> ScoringRequest:
+    """The day's scoring request: fails with NoChampion before any work, and makes the months' partitions ready."""
+    version = champion_version(settings)
+    with db.connect(settings) as conn:
+        ensure_coming_month(conn, as_of)  # this month's and next month's partitions, ahead of need
+        first_seen = history.set_first_seen(conn, as_of, SCORING_LOOKBACK_DAYS, source)
+    return ScoringRequest(as_of, run_id, version, rule or SignalRule.from_settings(settings), source,
+                          set_first_seen=first_seen)
+
+
+def plan(settings: Settings, scoring: ScoringRequest) -> ScoringPlan:
+    """The day's priced series split into partitions; no landed price that day is an error."""
+    with db.connect(settings) as conn:
+        series = history.day_series(conn, scoring.as_of, scoring.source)
+    if series.empty:
+        raise RuntimeError(f"no landed prices for {scoring.as_of}: nothing to score")
+    return ScoringPlan(scoring, len(series), scaleout.plan_partitions(series, settings.partition_size))
+
+
+@lru_cache(maxsize=4)
+def _load_model(tracking_uri: str, model_name: str, version: int):
+    import mlflow
+
+    mlflow.set_tracking_uri(tracking_uri)
+    return mlflow.sklearn.load_model(f"models:/{model_name}/{version}")
+
+
+def load_model(settings: Settings, version: int):
+    """The registered model of that version, loaded once per process (a Dask worker reuses it across partitions)."""
+    registry.mlflow_client(settings)  # tracking URI and experiment as everywhere else
+    return _load_model(settings.tracking_uri, settings.model_name, int(version))
+
+
+def score_partition(settings: Settings, scoring: ScoringRequest, partition: scaleout.Partition,
+                    prices: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Signals of one partition's products: its history (read here unless given), reference data, features, the
+    model of the request's version (loaded once per process), band and decision. Writes nothing."""
+    from pokewatch import validation
+
+    products = partition.product_filter
+    with db.connect(settings) as conn:
+        if prices is None:
+            prices = history.load_history(conn, scoring.as_of, scoring.lookback_days, scoring.source, products)
+        cards, sets = history.load_reference(conn)
+    if prices.empty or pd.to_datetime(prices["as_of"]).max().date() != scoring.as_of:
+        raise RuntimeError(f"no landed prices for {scoring.as_of}: nothing to score")
+    if products is not None:
+        cards = cards[cards["product_id"].isin(products)]
+    panel = build_panel(prices, cards, scaleout.sets_with_first_seen(sets, scoring.set_first_seen))
+    today = frame_for_days(panel, [panel.day_index(scoring.as_of)])
+    with _VALIDATION_LOCK:
+        validation.validate_features(today, dataset="scoring features", severities=settings.validation_severity)  # raises before anything is written
+    model = load_model(settings, scoring.model_version)
+    scored = pd.concat([today, model.predict_band(today)], axis=1)
+    scored = scored[np.isfinite(scored["fair_price"])]
+    out = pd.concat([scored, decide_signals(scored, scoring.rule)], axis=1)
+    out["market_price"] = out["market"]
+    out["model_version"] = scoring.model_version
+    out["run_id"] = str(scoring.run_id)
+    out["as_of"] = scoring.as_of
+    out["cost_share"] = scoring.rule.round_trip_cost
+    return out[PARTITION_COLUMNS].reset_index(drop=True)
+
+
+def publish(settings: Settings, scoring_plan: ScoringPlan, parts: list[pd.DataFrame], started: float) -> ScoreResult:
+    """Concatenate the partitions' signals, validate them as one set and publish them in one transaction."""
+    from pokewatch import validation
+
+    scoring = scoring_plan.request
+    signals = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=PARTITION_COLUMNS)
+    if signals.empty:
+        raise RuntimeError(f"no series scored for {scoring.as_of}: nothing to publish")
+    signals_report = validation.validate_signals(signals[SIGNAL_COLUMNS], severities=settings.validation_severity)  # the contract before publication
+    publish_started = time.perf_counter()
+    with db.connect(settings) as conn:
+        rows = publish_signals(conn, signals, scoring.as_of, scoring.model_version)
+    publish_seconds = time.perf_counter() - publish_started
+    counts = signals["signal"].value_counts().reindex(["BUY", "SELL", "HOLD"], fill_value=0).to_dict()
+    gain = (signals["fair_price"] - signals["market"]).abs()
+    top = pd.concat(
+        [signals[signals["signal"] == s].assign(gain=gain).nlargest(5, "gain") for s in ("BUY", "SELL")]
+    )
+    return ScoreResult(rows, scoring.model_version, {k: int(v) for k, v in counts.items()},
+                       time.perf_counter() - started, publish_seconds,
+                       top[["product_id", "variant", "signal", "market", "fair_price", "confidence", "reason"]],
+                       signals_report.summary(), len(scoring_plan.partitions))
+
+
+def score(settings: Settings, scoring: ScoringRequest) -> ScoreResult:
+    """Plan, score every partition in this process, publish atomically (the flow runs the partitions as tasks).
+
+    One process reads the history window once and hands each partition its slice (a query per partition would
+    scan the window once per partition).
+    """
+    started = time.perf_counter()
+    scoring_plan = plan(settings, scoring)
+    with db.connect(settings) as conn:
+        prices = history.load_history(conn, scoring.as_of, scoring.lookback_days, scoring.source)
+    parts = [score_partition(settings, scoring, p, prices if p.product_filter is None
+                             else prices[prices["product_id"].isin(p.product_filter)])
+             for p in scoring_plan.partitions]
+    return publish(settings, scoring_plan, parts, started)

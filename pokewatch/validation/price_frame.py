@@ -1,0 +1,129 @@
+"""Price rows made ready for the daily_prices suite: the raw columns as given, plus the derived columns the suite
+checks (a day's distance from today, prices with 999 placeholders read as none, the market's distance from its
+listings and its move since the series' previous day)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pokewatch.landing_schema import NUMERIC_COLUMNS, PLACEHOLDER_PRICE
+
+# Computed here before GX runs (checked by the suite, never stored).
+DERIVED_COLUMNS = {"days_ahead", "low_price", "mid_price", "high_price", "market_band_ratio", "market_move_factor"}
+
+
+def _iso_days(series: pd.Series) -> tuple[pd.Series, dict[Any, dt.date | None]]:
+    """Any date-like column as ISO text (YYYY-MM-DD), mapped per distinct value (fast on 1.5 M rows)."""
+    parsed: dict[Any, dt.date | None] = {}
+    for value in pd.unique(series):
+        parsed[value] = as_date(value)
+    text = {k: (v.isoformat() if v else (None if _isnull(k) else str(k))) for k, v in parsed.items()}
+    return series.map(text), parsed
+
+
+def _isnull(value: Any) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def as_date(value: Any) -> dt.date | None:
+    if _isnull(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, np.datetime64):
+        return pd.Timestamp(value).date()
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _numeric(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column not in frame.columns:
+        return pd.Series(np.nan, index=frame.index, dtype="float64")
+    return pd.to_numeric(frame[column], errors="coerce").astype("float64")
+
+
+def prepare_prices(
+    frame: pd.DataFrame,
+    previous: pd.DataFrame | None,
+    today: dt.date,
+    min_move_dollars: float,
+) -> pd.DataFrame:
+    """The frame as given (raw columns validated as they are) plus the derived columns the suite checks."""
+    out = frame.reset_index(drop=True).copy()
+    for column in ("product_id", "set_id", *NUMERIC_COLUMNS):
+        # nullable numbers (Int64, Float64) are numbers: validate them as float64 (GX's type check is by name)
+        if column in out.columns and isinstance(out[column].dtype, pd.api.extensions.ExtensionDtype) \
+                and pd.api.types.is_numeric_dtype(out[column].dtype):
+            out[column] = out[column].astype("float64")
+    derived: dict[str, pd.Series] = {}
+    if "as_of" in out.columns:
+        out["as_of"], parsed = _iso_days(out["as_of"])
+        ahead = {k: ((v - today).days if v else np.nan) for k, v in parsed.items()}
+        derived["days_ahead"] = frame["as_of"].reset_index(drop=True).map(ahead).astype("float64")
+    else:
+        derived["days_ahead"] = pd.Series(np.nan, index=out.index)
+    low, mid, high, market = (_numeric(out, c) for c in ("low", "mid", "high", "market"))
+    # 999.0 in low/mid/high is tcgcsv's "listed, nobody offers it": no price, not an error.
+    low_price = low.where(low != PLACEHOLDER_PRICE)
+    high_price = high.where(high != PLACEHOLDER_PRICE)
+    derived["low_price"] = low_price
+    derived["mid_price"] = mid.where(mid != PLACEHOLDER_PRICE)
+    derived["high_price"] = high_price
+    with np.errstate(divide="ignore", invalid="ignore"):
+        band = np.fmax((low_price / market).to_numpy(), (market / high_price).to_numpy())
+    band[~np.isfinite(band) & market.notna().to_numpy() & (market.to_numpy() == 0)] = np.inf
+    derived["market_band_ratio"] = pd.Series(band, index=out.index).where(market.notna())
+    derived["market_move_factor"] = _move_factor(out, market, previous, min_move_dollars)
+    return out.assign(**derived)
+
+
+def _move_factor(
+    out: pd.DataFrame, market: pd.Series, previous: pd.DataFrame | None, min_dollars: float
+) -> pd.Series:
+    """max(m/prev, prev/m) against the series' previous day (in `previous` or earlier in the frame)."""
+    if "product_id" not in out.columns or "variant" not in out.columns or "as_of" not in out.columns:
+        return pd.Series(np.nan, index=out.index)
+    cur = pd.DataFrame(
+        {"product_id": out["product_id"], "variant": out["variant"].astype("object"),
+         "as_of": out["as_of"], "market": market, "pos": np.arange(len(out))}
+    )
+    parts = [cur]
+    if previous is not None and len(previous):
+        prev = pd.DataFrame(
+            {"product_id": previous["product_id"].to_numpy(), "variant": previous["variant"].astype("object").to_numpy(),
+             "as_of": "0000-00-00", "market": _numeric(previous, "market").to_numpy(), "pos": -1}
+        )
+        parts.insert(0, prev)
+    multi_day = cur["as_of"].nunique(dropna=True) > 1
+    if len(parts) == 1 and not multi_day:
+        return pd.Series(np.nan, index=out.index)
+    both = pd.concat(parts, ignore_index=True)
+    if not multi_day:
+        # one day against the previous one: a join is cheaper than a sort
+        prev_market = (
+            both[both["pos"] < 0].drop_duplicates(["product_id", "variant"]).set_index(["product_id", "variant"])["market"]
+        )
+        idx = pd.MultiIndex.from_arrays([cur["product_id"], cur["variant"]])
+        before = pd.Series(prev_market.reindex(idx).to_numpy(), index=out.index)
+    else:
+        both = both.sort_values(["product_id", "variant", "as_of"], kind="stable")
+        both["before"] = both.groupby(["product_id", "variant"], sort=False)["market"].shift()
+        mine = both[both["pos"] >= 0]
+        before = pd.Series(np.nan, index=out.index)
+        before.iloc[mine["pos"].to_numpy()] = mine["before"].to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = market / before
+        factor = np.fmax(ratio, 1 / ratio)
+    keep = (market > 0) & (before > 0) & ((market - before).abs() >= min_dollars)
+    return factor.where(keep)

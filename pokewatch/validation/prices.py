@@ -1,0 +1,139 @@
+"""The daily price contract: a frame of price rows (a file, a collected day) or a landed day in the warehouse."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import time
+import uuid
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from pokewatch import db
+from pokewatch.landing_schema import PRICE_COLUMNS
+from pokewatch.settings import Settings
+from pokewatch.validation import gx_runner
+from pokewatch.validation.price_frame import DERIVED_COLUMNS, prepare_prices
+from pokewatch.validation.report import ValidationFailed, ValidationReport, finish
+from pokewatch.validation.suites import checked, meta_for
+
+FRAME_COLUMNS = ["as_of", *PRICE_COLUMNS]
+# Sample columns shown for a failing derived column.
+SAMPLES = {"market_band_ratio": ["low", "market", "high"], "market_move_factor": ["market"], "days_ahead": ["as_of"]}
+
+
+def _today(settings: Settings | None) -> dt.date:
+    return dt.datetime.now(ZoneInfo(settings.timezone if settings else "UTC")).date()
+
+
+def validate_price_frame(
+    frame: pd.DataFrame,
+    as_of: dt.date,
+    previous: pd.DataFrame | None = None,
+    *,
+    previous_rows: int | None = None,
+    first_day: dt.date | None = None,
+    settings: Settings | None = None,
+    severities: dict[str, str] | None = None,
+    today: dt.date | None = None,
+    build_docs: bool = False,
+    dataset: str = "daily prices",
+    run_name: str | None = None,
+) -> ValidationReport:
+    """Run the daily_prices suite on an in-memory frame (as_of, product_id, variant, set_id, low, mid, high,
+    market, direct_low) — e.g. a file or a collected day before landing.
+
+    `previous` is the previous landed day (product_id, variant, market): its row count sets the row-count
+    band (or pass `previous_rows`) and its market prices the day-over-day moves. A frame of several days
+    (`first_day`..`as_of`) is validated in one pass: its band scales with the number of days.
+    Severities: the settings' overrides, then `severities`. Raises ValidationFailed on a critical failure;
+    warning failures are listed in `report.quarantine_rows` (frame positions) — nothing is removed here.
+    """
+    started = time.perf_counter()
+    overrides = checked({**(settings.validation_severity if settings else {}), **(severities or {})})
+    move_meta = meta_for("daily_prices", "market_day_over_day_move")
+    band = meta_for("daily_prices", "row_count_in_band").get("band", [0.5, 2.0])
+    today = today or _today(settings)
+    first_day = first_day or as_of
+    days = [first_day + dt.timedelta(days=i) for i in range((as_of - first_day).days + 1)]
+    if previous_rows is None and previous is not None:
+        previous_rows = len(previous)
+    if previous_rows:
+        params = {"min_rows": max(1, math.ceil(band[0] * previous_rows * len(days))),
+                  "max_rows": math.floor(band[1] * previous_rows * len(days))}
+    else:
+        params = {"min_rows": 1, "max_rows": None}
+    params["run_days"] = [d.isoformat() for d in days]
+    prepared = prepare_prices(frame, previous, today, float(move_meta.get("min_dollars", 50.0)))
+    results, quarantine, docs = gx_runner.run(
+        "daily_prices", prepared, severities=overrides, params=params,
+        state=settings.home_dir if settings and build_docs else None,
+        run_name=run_name, sample_columns=SAMPLES, derived_columns=DERIVED_COLUMNS,
+    )
+    return finish(dataset, as_of, len(prepared), results, quarantine, docs, started)
+
+
+def _load_day(conn, source: str, as_of: dt.date) -> pd.DataFrame:
+    frame = db.copy_out(
+        conn,
+        "select as_of, product_id, variant, set_id, low, mid, high, market, direct_low "
+        "from pokewatch.prices where source = %s and as_of = %s",
+        (source, as_of),
+    )
+    if frame.empty:
+        frame = pd.DataFrame({c: pd.Series(dtype="float64") for c in FRAME_COLUMNS})
+        frame["variant"] = frame["variant"].astype("object")
+        frame["as_of"] = frame["as_of"].astype("object")
+    frame["variant"] = frame["variant"].astype(str)
+    return frame
+
+
+def _previous_day(conn, source: str, as_of: dt.date) -> pd.DataFrame | None:
+    """The market prices of the source's last landed day before `as_of` (None when there is none)."""
+    prev_day = conn.execute(
+        "select max(as_of) from pokewatch.landings where source = %s and as_of < %s", (source, as_of)
+    ).fetchone()[0]
+    if prev_day is None:
+        return None
+    previous = db.copy_out(
+        conn, "select product_id, variant, market from pokewatch.prices where source = %s and as_of = %s",
+        (source, prev_day),
+    )
+    previous["variant"] = previous["variant"].astype(str)
+    return None if previous.empty else previous
+
+
+def validate_prices(
+    settings: Settings,
+    as_of: dt.date,
+    run_id: uuid.UUID | None = None,
+    source: str = "tcgcsv",
+    build_docs: bool = True,
+    *,
+    severities: dict[str, str] | None = None,
+    today: dt.date | None = None,
+) -> ValidationReport:
+    """Validate the day's rows of pokewatch.prices for a source against the previous landed day.
+
+    Critical failure → ValidationFailed, nothing changed. Warning failures → the offending rows move to
+    pokewatch.quarantine and leave pokewatch.prices, in one transaction.
+    """
+    from pokewatch.quarantine import quarantine_rows
+
+    started = time.perf_counter()
+    with db.connect(settings) as conn:
+        frame = _load_day(conn, source, as_of)
+        previous = _previous_day(conn, source, as_of)
+    run_name = f"{source}-{as_of.isoformat()}" + (f"-{run_id}" if run_id else "")
+    try:
+        report = validate_price_frame(frame, as_of, previous, settings=settings, severities=severities, today=today,
+                                      build_docs=build_docs, run_name=run_name)
+    except ValidationFailed as exc:
+        exc.report.seconds = time.perf_counter() - started
+        raise
+    if report.quarantined:
+        with db.connect(settings) as conn:
+            quarantine_rows(conn, frame, report.quarantine_rows, as_of, source, run_id)
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,74 @@
+"""The nightly flow end to end on real data, through a real Prefect API, real MLflow, GX and PostgreSQL."""
+
+import datetime as dt
+
+import pytest
+
+from pokewatch import db
+
+DAY = dt.date(2025, 10, 26)
+
+
+def latest(conn):
+    return conn.execute(
+        "select signal, count(*), bool_and(fair_low <= fair_price and fair_price <= fair_high),"
+        " min(model_version) from pokewatch.latest_signals group by signal order by signal"
+    ).fetchall()
+
+
+def test_demo_run_scores_every_series_with_buy_sell_and_hold(flow_settings):
+    from flows.nightly import nightly
+
+    results = nightly(demo=True)
+    with db.connect(flow_settings) as conn:
+        mix = latest(conn)
+        series = conn.execute(
+            "select count(*) from pokewatch.prices where as_of = %s and market > 0", (DAY,)
+        ).fetchone()[0]
+        run = conn.execute("select status, score_rows, train_seconds, model_version from pokewatch.runs").fetchone()
+    assert {m[0] for m in mix} == {"BUY", "SELL", "HOLD"}
+    assert sum(m[1] for m in mix) == series == results["score"].rows
+    assert all(m[2] for m in mix) and all(m[3] >= 1 for m in mix)
+    assert run[0] == "succeeded" and run[1] == series and run[2] > 0 and run[3] == results["score"].model_version
+
+
+def test_a_negative_price_stops_the_run_at_validation_and_keeps_the_signals(flow_settings):
+    from flows.nightly import nightly
+
+    nightly(demo=True)
+    with db.connect(flow_settings) as conn:
+        before = conn.execute("select * from pokewatch.signals order by product_id, variant").fetchall()
+        conn.execute(
+            "update pokewatch.prices set market = -5 where as_of = %s and product_id ="
+            " (select min(product_id) from pokewatch.prices where as_of = %s)", (DAY, DAY)
+        )
+    with pytest.raises(Exception, match="market"):
+        nightly(as_of=DAY, skip_collect=True)
+    with db.connect(flow_settings) as conn:
+        after = conn.execute("select * from pokewatch.signals order by product_id, variant").fetchall()
+        failed = conn.execute(
+            "select status, error from pokewatch.runs order by started_at desc limit 1"
+        ).fetchone()
+    assert after == before
+    assert failed[0] == "failed" and "market" in failed[1]
+
+
+def test_the_source_reaches_every_stage(flow_settings):
+    """Prices landed only under `pokemontcg`: the nightly for that source validates, trains and scores them (and
+    for the default source, with no prices of its own, validation finds an empty day)."""
+    from flows.nightly import nightly
+    from pokewatch import demo, landing
+    from pokewatch.sources.files import read_price_history
+
+    with db.connect(flow_settings) as conn:
+        landing.land_prices(conn, "pokemontcg", read_price_history(demo.SAMPLE_PRICES))
+    with pytest.raises(Exception, match="row_count.*observed 0"):
+        nightly(as_of=DAY, skip_collect=True)  # tcgcsv: nothing landed
+    results = nightly(as_of=DAY, skip_collect=True, source="pokemontcg")
+    with db.connect(flow_settings) as conn:
+        landed = conn.execute("select count(*) from pokewatch.landed_prices where source = 'pokemontcg' "
+                              "and as_of = %s and market > 0", (DAY,)).fetchone()[0]
+        runs = conn.execute("select status from pokewatch.runs order by started_at").fetchall()
+    assert results["validate"].rows > 0 and results["train"].rows > 0
+    assert results["score"].rows == landed
+    assert runs == [("failed",), ("succeeded",)]
