@@ -12,9 +12,17 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.common import (
-    HISTORY, REPEATS, SHARED, drop_database, median, scratch_database, settings_for, table, timed,
+    HISTORY,
+    REPEATS,
+    SHARED,
+    drop_database,
+    median,
+    scratch_database,
+    settings_for,
+    table,
+    timed,
 )
-from pokewatch import db
+from pokewatch import db, schema
 from pokewatch.landing import land_prices
 from pokewatch.settings import PROJECT_DIR
 from pokewatch.sources.files import read_price_history
@@ -29,7 +37,7 @@ def _template() -> str:
     history = read_price_history(HISTORY)
     with scratch_database(keep=True) as name:
         settings = settings_for(name)
-        db.migrate(settings)
+        schema.migrate(settings)
         with db.connect(settings) as conn:
             land_prices(conn, "tcgcsv", history[history["as_of"] < DAY])
     return name

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from benchmarks.common import HISTORY, REPEATS, median, scratch_database, settings_for, table
 from benchmarks.publish_bench import catalogue_signals
-from pokewatch import db
+from pokewatch import db, schema
 from pokewatch.partitions import ensure_month_partitions
 from pokewatch.publish import SIGNAL_COLUMNS, publish_signals
 
@@ -66,7 +66,7 @@ def run() -> tuple[str, dict]:
     rows, figures = [], {}
     with scratch_database() as name:
         settings = settings_for(name)
-        db.migrate(settings)
+        schema.migrate(settings)
         for label, frame in sizes.items():
             speed = {}
             for writer, fn in writers.items():

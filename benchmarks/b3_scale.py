@@ -11,7 +11,7 @@ import sys
 import pandas as pd
 
 from benchmarks.common import HISTORY, REPEATS, median, scratch_database, settings_for, table
-from pokewatch import db
+from pokewatch import db, schema
 from pokewatch.landing import land_prices
 from pokewatch.settings import PROJECT_DIR
 from pokewatch.sources.files import read_price_history
@@ -42,7 +42,7 @@ def _measure(factor: int, history: pd.DataFrame) -> list[dict]:
     results = []
     with scratch_database() as name:
         settings = settings_for(name)
-        db.migrate(settings)
+        schema.migrate(settings)
         with db.connect(settings) as conn:
             land_prices(conn, "tcgcsv", replicate(history, factor))
         for i in range(REPEATS):

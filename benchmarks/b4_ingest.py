@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from benchmarks.common import HISTORY, REPEATS, median, scratch_database, settings_for, table, timed
-from pokewatch import db
+from pokewatch import db, schema
 from pokewatch.collect import import_history
 from pokewatch.db import copy_in
 from pokewatch.landing import land_prices
@@ -27,7 +27,7 @@ def run() -> tuple[str, dict]:
     land, reland, imports, floors = [], [], [], []
     with scratch_database() as name:
         settings = settings_for(name)
-        db.migrate(settings)
+        schema.migrate(settings)
         with db.connect(settings) as conn:
             land_prices(conn, "tcgcsv", before)
         for _ in range(REPEATS):
@@ -42,7 +42,7 @@ def run() -> tuple[str, dict]:
     for _ in range(REPEATS):
         with scratch_database() as name:
             settings = settings_for(name)
-            db.migrate(settings)
+            schema.migrate(settings)
             imports.append(timed(lambda: import_history(settings, HISTORY))[0])
             floors.append(timed(lambda: _plain_copy(settings, history))[0])
     n_day, n_all = len(day), len(history)

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from benchmarks.common import REPEATS, median, scratch_database, settings_for, table, timed
-from pokewatch import db
+from pokewatch import schema
 from pokewatch.settings import PROJECT_DIR
 
 HEAVY = ("great_expectations", "mlflow", "prefect", "sklearn")
@@ -32,7 +32,7 @@ def run() -> tuple[str, dict]:
     rows, figures = [], {}
     with scratch_database() as name:
         settings = settings_for(name)
-        db.migrate(settings)
+        schema.migrate(settings)
         env = {**os.environ, "POKEWATCH_DATABASE_URL": settings.database_url.get_secret_value(),
                "POKEWATCH_HOME": str(settings.home)}
         for args in (["--help"], ["signals", "--limit", "5"]):

@@ -17,7 +17,7 @@ import sys
 
 from benchmarks.b3_scale import replicate
 from benchmarks.common import HISTORY, REPEATS, median, scratch_database, settings_for, table
-from pokewatch import db, train
+from pokewatch import db, schema, train
 from pokewatch.landing import land_prices
 from pokewatch.settings import PROJECT_DIR
 from pokewatch.sources.files import read_price_history
@@ -62,7 +62,7 @@ def run(factor: int = FACTOR) -> tuple[str, dict]:
     results: dict[str, list[dict]] = {}
     with scratch_database() as name:
         settings = settings_for(name)
-        db.migrate(settings)
+        schema.migrate(settings)
         with db.connect(settings) as conn:
             land_prices(conn, "tcgcsv", replicate(history, factor))
         del history

@@ -17,8 +17,8 @@ by a commit):
 from __future__ import annotations
 
 import argparse
-import os
 import datetime as dt
+import os
 import statistics
 import sys
 import time
@@ -30,7 +30,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from benchmarks.common import scratch_database, settings_for
-from pokewatch import db
+from pokewatch import db, schema
 from pokewatch.publish import SIGNAL_COLUMNS, publish_signals
 from pokewatch.settings import PROJECT_DIR, Settings
 
@@ -83,7 +83,7 @@ def main() -> int:
     frame = catalogue_signals(HISTORY, DAY)
     with scratch_database() as name:
         settings = settings_for(name)
-        db.migrate(settings)
+        schema.migrate(settings)
         time_publish(settings, frame)  # warm-up, and the previous publication the timed runs replace
         results = {
             "publish_signals, re-run (replaces 42k rows)": [time_publish(settings, frame) for _ in range(args.repeat)],

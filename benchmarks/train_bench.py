@@ -20,9 +20,8 @@ import sys
 import time
 from pathlib import Path
 
-
 from benchmarks.common import scratch_database, settings_for
-from pokewatch import db
+from pokewatch import schema
 from pokewatch.collect import import_history
 from pokewatch.settings import PROJECT_DIR
 
@@ -44,7 +43,7 @@ def main() -> int:
     os.environ.pop("MLFLOW_TRACKING_URI", None)
     with scratch_database() as name:
         settings = settings_for(name)
-        db.migrate(settings)
+        schema.migrate(settings)
         started = time.perf_counter()
         landed = import_history(settings, args.history)
         import_seconds = time.perf_counter() - started

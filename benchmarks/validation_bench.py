@@ -33,9 +33,7 @@ def main() -> None:
     today = last + dt.timedelta(days=1)
 
     started = time.perf_counter()
-    from pokewatch.validation import (
-        validate_price_frame,  # GX itself is imported on first use
-    )
+    from pokewatch.validation import validate_price_frame  # GX itself is imported on first use
 
     validate_price_frame(day, last, previous, today=today)
     first = time.perf_counter() - started

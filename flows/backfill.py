@@ -6,13 +6,13 @@ from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NONE
 
-from pokewatch import collect as collecting
+from pokewatch import backfill as backfilling
 from pokewatch.settings import get_settings
 
 
 @task(retries=1, retry_delay_seconds=60, timeout_seconds=6 * 3600, cache_policy=NONE)
 def land_archives(start: dt.date | None, end: dt.date | None, archive_dir: str | None):
-    return collecting.backfill(get_settings(), start, end, archive_dir=archive_dir, progress=False)
+    return backfilling.backfill(get_settings(), start, end, archive_dir=archive_dir, progress=False)
 
 
 @flow(name="backfill", log_prints=True)

@@ -4,14 +4,17 @@ import datetime as dt
 
 from prefect import flow, runtime
 from prefect.artifacts import create_markdown_artifact
+from prefect.states import Completed
 
 from flows import score as scoring_flow
 from flows.collect import collect
 from flows.train import train
 from flows.validate import validate
-from pokewatch import db, demo as demo_sample, report, run_request, scoring
+from pokewatch import db, report, run_request, schema, scoring
+from pokewatch import demo as demo_sample
 from pokewatch.runs import RunLog
 from pokewatch.settings import get_settings
+from pokewatch.sources.base import NotPublishedYet
 
 
 @flow(name="nightly", log_prints=True)
@@ -20,7 +23,9 @@ def nightly(as_of: dt.date | None = None, skip_collect: bool = False, demo: bool
     """The whole nightly job for one day: collect, validate, train, score, recorded in pokewatch.runs.
 
     Args:
-        as_of: Day to run for; empty means the day before the scheduled start, in POKEWATCH_TIMEZONE.
+        as_of: Day to run for; empty means the day before the scheduled start, in POKEWATCH_TIMEZONE (run by hand
+            with collection: the day the source serves). A source that has not published the day yet is retried
+            later, then the run ends Skipped; a day is never relabelled.
         skip_collect: Use prices already landed (import or backfill) instead of collecting.
         demo: Load the real sample shipped with PokeWatch first and run on its last day (no source needed).
         source: Price source every stage reads: tcgcsv, pokemonpricetracker or pokemontcg.
@@ -30,23 +35,31 @@ def nightly(as_of: dt.date | None = None, skip_collect: bool = False, demo: bool
     settings = get_settings()
     request = run_request.resolve(settings, as_of=as_of, skip_collect=skip_collect, demo=demo, source=source,
                                   round_trip_cost=round_trip_cost, min_gain_dollars=min_gain_dollars,
-                                  scheduled_start=runtime.flow_run.scheduled_start_time)
-    db.ensure_schema(settings)
-    day = request.as_of
+                                  scheduled_start=runtime.flow_run.scheduled_start_time,
+                                  scheduled=runtime.deployment.id is not None)
+    schema.ensure_schema(settings)
     with db.connect(settings, autocommit=True) as lock, db.writer_lock(lock, settings.lock_timeout_seconds, "nightly"):
         if request.demo:
             demo_sample.load_sample(settings)
-        run = RunLog(settings, day, str(runtime.flow_run.id))
+        run = RunLog(settings, request.as_of, str(runtime.flow_run.id))
         results = {}
         try:
             if request.collect:
-                with run.stage("collect") as st:
-                    results["collect"] = collect(day, request.source)
-                    st["rows"] = results["collect"].rows
+                try:
+                    with run.stage("collect") as st:
+                        results["collect"] = collect(request.as_of, request.source)
+                        st["rows"] = results["collect"].rows
+                except NotPublishedYet as exc:
+                    run.finish("skipped", error=exc)
+                    print(f"skipped: {exc}")
+                    return Completed(name="Skipped", message=str(exc), data=results)
+                request = run_request.after_collect(request, results["collect"])
+                run.set_day(request.as_of)
                 if run_request.nothing_to_run(settings, request, results["collect"]):
                     run.finish("skipped", error=results["collect"].note)
-                    print(f"nothing new to run for {day}: {results['collect'].note}")
-                    return results
+                    print(f"nothing new to run for {request.as_of}: {results['collect'].note}")
+                    return Completed(name="Skipped", message=results["collect"].note, data=results)
+            day = request.as_of
             with run.stage("validate") as st:
                 results["validate"] = validate(day, run.run_id, request.source)
                 st["rows"] = results["validate"].rows

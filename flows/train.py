@@ -6,7 +6,8 @@ from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NONE
 
-from pokewatch import report, train as training
+from pokewatch import report
+from pokewatch import train as training
 from pokewatch.settings import get_settings
 
 

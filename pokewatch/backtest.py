@@ -118,6 +118,7 @@ def run_backtest(settings: Settings, dataset: str, horizons=(7, 30), round_trip_
     """Walk forward over a dataset for each horizon the data allows; see the module docstring."""
     started = time.perf_counter()
     history = load_dataset(dataset, path)
+    _check_long_enough(history, horizons, dataset, path)
     panel = build_panel(history)
     rule = SignalRule.from_settings(settings, round_trip_cost)
     frame = _day_frame(panel)
@@ -180,6 +181,19 @@ def run_backtest(settings: Settings, dataset: str, horizons=(7, 30), round_trip_
     if log_to_mlflow:
         result.mlflow_run_id = log_backtest(settings, result)
     return result
+
+
+def _check_long_enough(history: pd.DataFrame, horizons, dataset: str, path) -> None:
+    """One clear line when the history cannot hold a single decision at the shortest horizon."""
+    days = pd.to_datetime(pd.Series(history["as_of"].unique())) if len(history) else pd.Series([], dtype="datetime64[ns]")
+    h = min(horizons)
+    span = int((days.max() - days.min()).days) + 1 if len(days) else 0
+    need = min(d for d in range(h, 10 * h + 200) if can_train(d, h)) + h + 1
+    if span < need:
+        where = path or DATASETS[dataset]
+        have = f"{len(days)} day(s), {days.min().date()}..{days.max().date()}" if len(days) else "no rows"
+        raise ValueError(f"{where}: {have} of history; a {h}-day walk-forward backtest needs at least {need} "
+                         "consecutive days (import more days, or use --dataset sealed)")
 
 
 def _fit_at(frame: pd.DataFrame, day: int, horizon: int, lookback_days: int, max_rows: int, max_iter: int,

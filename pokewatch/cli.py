@@ -34,7 +34,7 @@ def _day(value: dt.datetime | None) -> dt.date | None:
 
 
 def fail(message: str) -> None:
-    err.print(f"[bold red]error:[/] {message}")
+    err.print(f"[bold red]error:[/] {message}", soft_wrap=True, highlight=False)
     raise typer.Exit(1)
 
 
@@ -58,10 +58,10 @@ def init(roles: Annotated[bool, typer.Option(
         "--roles", help="Also create pokewatch_writer and pokewatch_reader (passwords from "
                         "POKEWATCH_WRITER_PASSWORD / POKEWATCH_READER_PASSWORD).")] = False) -> None:
     """Create or upgrade the warehouse schema (safe to run again)."""
-    from pokewatch import db
+    from pokewatch import db, schema
 
     settings = get_settings()
-    applied = run_safely(db.migrate, settings)
+    applied = run_safely(schema.migrate, settings)
     console.print(f"warehouse ready at {db.safe_url(db.database_url(settings))}; "
                   f"applied {len(applied)} migration(s){': ' + ', '.join(applied) if applied else ''}")
     if roles:
@@ -72,16 +72,19 @@ def init(roles: Annotated[bool, typer.Option(
 
 
 @app.command("import")
-def import_(path: Annotated[Path, typer.Argument(help="Parquet or CSV in tcgcsv's price schema.")]) -> None:
+def import_(path: Annotated[Path, typer.Argument(help="Parquet or CSV in tcgcsv's price schema.")],
+            category: Annotated[int, typer.Option(
+                help="TCGplayer category of a file without a categoryId column (3 English, 85 Japanese).")] = 3,
+            ) -> None:
     """Load price history from a file, idempotently (COPY)."""
     import time
 
-    from pokewatch import collect, db
+    from pokewatch import collect, schema
 
     settings = get_settings()
-    run_safely(db.ensure_schema, settings)
+    run_safely(schema.ensure_schema, settings)
     started = time.perf_counter()
-    result = run_safely(collect.import_history, settings, path)
+    result = run_safely(collect.import_history, settings, path, default_category=category)
     seconds = time.perf_counter() - started
     console.print(f"imported {result.rows:,} rows over {result.days} day(s) from {path} in {seconds:.1f} s: "
                   f"{result.inserted:,} new, {result.updated:,} changed")
@@ -94,17 +97,16 @@ def collect_(as_of: AsOf = None,
              product_id: Annotated[list[int] | None, typer.Option("--product", help="TCGplayer product id(s).")] = None,
              ) -> None:
     """Land one day of prices from a source (default tcgcsv, the whole catalogue)."""
-    from pokewatch import collect, db
+    from pokewatch import collect, schema
 
     settings = get_settings()
-    run_safely(db.ensure_schema, settings)
-    day = _day(as_of) or dt.date.today()
-    result = run_safely(collect.collect, settings, day, source, **run_safely(settings.source_access, source),
+    run_safely(schema.ensure_schema, settings)
+    result = run_safely(collect.collect, settings, _day(as_of), source, **run_safely(settings.source_access, source),
                         set_ids=set_id, product_ids=product_id)
     if result.skipped:
         console.print(f"skipped: {result.note}")
         return
-    console.print(f"{source} {day}: {result.rows:,} rows landed ({result.inserted:,} new, {result.updated:,} changed)"
+    console.print(f"{source} {result.as_of}: {result.rows:,} rows landed ({result.inserted:,} new, {result.updated:,} changed)"
                   f" in {result.seconds:.1f} s{'; ' + result.note if result.note else ''}")
 
 
@@ -114,14 +116,15 @@ def backfill(start: Annotated[dt.datetime | None, typer.Option("--from", formats
              archive_dir: Annotated[Path | None, typer.Option(help="Read local prices-YYYY-MM-DD.ppmd.7z files.")] = None,
              ) -> None:
     """Land tcgcsv's daily archives (download --from/--to, or read --archive-dir); landed days are skipped."""
-    from pokewatch import collect, db
+    from pokewatch import backfill as backfilling
+    from pokewatch import schema
 
     settings = get_settings()
     if not archive_dir and not (start and end):
         fail("give --from and --to (download archives) or --archive-dir (read local ones)")
-    run_safely(db.ensure_schema, settings)
-    result = run_safely(collect.backfill, settings, _day(start), _day(end), archive_dir=archive_dir)
-    console.print(collect.backfill_table(result))
+    run_safely(schema.ensure_schema, settings)
+    result = run_safely(backfilling.backfill, settings, _day(start), _day(end), archive_dir=archive_dir)
+    console.print(backfilling.backfill_table(result))
     if not result.ok:
         fail("some days did not land (see the table); rerun to fetch only those")
 
@@ -146,7 +149,7 @@ def demo() -> None:
     console.print(f"PokeWatch demo: state in {settings.home_dir}")
     results = run_safely(nightly_flow, demo=True)
     _print_run_summary(results)
-    signals(limit=10, signal=None, set_name=None, min_price=None, output="table")
+    signals(limit=10, signal=None, set_name=None, min_price=None, card=None, output="table")
 
 
 def _print_run_summary(results: dict) -> None:
@@ -173,6 +176,9 @@ def signals(limit: Annotated[int, typer.Option(help="Rows to show.")] = 20,
             signal: Annotated[str | None, typer.Option(help="BUY, SELL or HOLD.")] = None,
             set_name: Annotated[str | None, typer.Option("--set", help="Set name contains this text.")] = None,
             min_price: Annotated[float | None, typer.Option(help="Minimum market price ($).")] = None,
+            card: Annotated[str | None, typer.Option(
+                help='A card by name, number or the seed\'s id: "charizard ex 201/165", sv2a_151_charizard_ex___201_165.'
+            )] = None,
             output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table") -> None:
     """Latest signals, biggest deviations first."""
     from pokewatch.queries import latest_signals
@@ -182,7 +188,7 @@ def signals(limit: Annotated[int, typer.Option(help="Rows to show.")] = 20,
     if output not in ("table", "csv", "json"):
         fail(f"--format must be table, csv or json, not {output!r}")
     rows = run_safely(latest_signals, get_settings(), limit=limit, signal=signal and signal.upper(),
-                      set_name=set_name, min_price=min_price)
+                      set_name=set_name, min_price=min_price, card=card)
     if output == "csv":
         typer.echo(rows.to_csv(index=False), nl=False)
         return
@@ -194,7 +200,7 @@ def signals(limit: Annotated[int, typer.Option(help="Rows to show.")] = 20,
         table.add_column(column, overflow="fold")
     colour = {"BUY": "green", "SELL": "red", "HOLD": "dim"}
     for r in rows.itertuples():
-        name = r.card_name if isinstance(r.card_name, str) else f"#{r.product_id}"
+        name = r.card_name if isinstance(r.card_name, str) else f"product #{r.product_id}"
         table.add_row(
             name, str(r.set_name or ""), r.variant, f"${r.market_price:,.2f}", f"${r.fair_price:,.2f}",
             f"{r.deviation_pct:+.1f}", f"[{colour[r.signal]}]{r.signal}[/]", f"{r.confidence:.2f}",

@@ -1,4 +1,4 @@
-"""Where the warehouse lives: the engine, the embedded PostgreSQL, and applying `sql/`."""
+"""Where the warehouse lives: connections, the embedded PostgreSQL, COPY in and out, the writer lock."""
 
 from __future__ import annotations
 
@@ -12,9 +12,7 @@ import pandas as pd
 import psycopg
 from sqlalchemy.engine import URL, make_url
 
-from pokewatch.settings import PROJECT_DIR, Settings
-
-SQL_DIR = PROJECT_DIR / "sql"
+from pokewatch.settings import Settings
 
 SCHEMA = "pokewatch"
 # One number for every writer of the warehouse (nightly, backfill): pg_advisory_lock key.
@@ -110,84 +108,11 @@ def copy_out(conn: psycopg.Connection, query: str, params: tuple = ()) -> pd.Dat
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    table = pacsv.read_csv(pa.py_buffer(buffer.getbuffer()))
+    # PostgreSQL writes booleans as t/f
+    convert = pacsv.ConvertOptions(true_values=["t"], false_values=["f"])
+    table = pacsv.read_csv(pa.py_buffer(buffer.getbuffer()), convert_options=convert)
     del buffer
     return table.to_pandas()
-
-
-def _views() -> list[Path]:
-    return sorted((SQL_DIR / "views").glob("*.sql"))
-
-
-def migrate(settings: Settings) -> list[str]:
-    """Apply pending migrations in sql/migrations, then (re)create the views. Safe to run again.
-
-    A warehouse schema dropped by hand (`drop schema pokewatch cascade`) leaves yoyo's records behind: they are
-    forgotten first, so the whole warehouse is rebuilt.
-    """
-    from yoyo import get_backend, read_migrations
-
-    url = database_url(settings)
-    try:
-        backend = get_backend(libpq_conninfo(url).replace("postgresql://", "postgresql+psycopg://", 1))
-    except psycopg.OperationalError as exc:  # the same clear line as connect(), never a traceback
-        raise DatabaseUnavailable(f"cannot connect to PostgreSQL at {safe_url(url)}: {_first_line(exc)}") from None
-    migrations = read_migrations(str(SQL_DIR / "migrations"))
-    try:
-        with backend.lock():
-            if not _schema_exists(backend.connection):
-                backend.unmark_migrations(backend.to_rollback(migrations))
-            pending = backend.to_apply(migrations)
-            backend.apply_migrations(pending)
-    finally:
-        backend.connection.close()  # a lingering session would block `create database … template`
-    applied = [m.id for m in pending]
-    with connect(settings) as conn:
-        for view in _views():
-            conn.execute(view.read_text())
-    return applied
-
-
-def _schema_exists(connection) -> bool:
-    cursor = connection.cursor()
-    cursor.execute("select to_regnamespace(%s) is not null", (SCHEMA,))
-    return bool(cursor.fetchone()[0])
-
-
-class SchemaOutdated(RuntimeError):
-    """The warehouse exists but misses migrations or views this version needs: the owner runs `pokewatch init`."""
-
-
-def ensure_schema(settings: Settings) -> None:
-    """Create the warehouse on first use; an existing one is only checked (writers never migrate).
-
-    Upgrades stay with `pokewatch init` (the owner's job, not the writer's): a warehouse missing a migration or a
-    view of this version is SchemaOutdated, one line that says so.
-    """
-    with connect(settings) as conn:
-        if not conn.execute("select to_regclass('pokewatch.runs') is not null").fetchone()[0]:
-            missing = None
-        else:
-            missing = _missing(conn)
-    if missing is None:
-        migrate(settings)
-    elif missing:
-        raise SchemaOutdated(f"the warehouse needs an upgrade ({', '.join(missing)} missing): "
-                             "run `pokewatch init` as its owner")
-
-
-def _missing(conn: psycopg.Connection) -> list[str]:
-    """Views and migrations of this version the warehouse lacks (migrations only when yoyo's table is readable)."""
-    views = {v.stem for v in _views()}
-    present = {r[0] for r in conn.execute("select viewname from pg_views where schemaname = %s", (SCHEMA,))}
-    missing = sorted(f"view {v}" for v in views - present)
-    try:
-        with conn.transaction():
-            applied = {r[0] for r in conn.execute("select migration_id from _yoyo_migration")}
-    except (psycopg.errors.UndefinedTable, psycopg.errors.InsufficientPrivilege):
-        return missing
-    wanted = {m.stem for m in (SQL_DIR / "migrations").glob("*.sql") if not m.stem.endswith(".rollback")}
-    return sorted(f"migration {m}" for m in wanted - applied) + missing
 
 
 @contextlib.contextmanager

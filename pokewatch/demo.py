@@ -1,4 +1,5 @@
-"""The shipped real sample: a few sets' prices for 36 days, so the whole job runs offline."""
+"""The shipped real sample (pokewatch/data/SOURCE.md), so the whole job runs offline: five English sets for 36
+days, named sealed products with their history since 2024-02-08, three Japanese sets on two days."""
 
 from __future__ import annotations
 
@@ -7,13 +8,12 @@ import datetime as dt
 import pandas as pd
 
 from pokewatch import db
-from pokewatch.landing import CARD_COLUMNS, SET_COLUMNS, LandingResult, land_prices, upsert_reference
+from pokewatch.landing import CARD_COLUMNS, LandingResult, land_prices, upsert_reference
 from pokewatch.settings import PACKAGE_DIR, Settings
 from pokewatch.sources.files import read_price_history
 
 SAMPLE_DIR = PACKAGE_DIR / "data"
 SAMPLE_PRICES = SAMPLE_DIR / "demo_prices.parquet"
-SAMPLE_SETS = SAMPLE_DIR / "demo_sets.csv"
 SAMPLE_CARDS = SAMPLE_DIR / "demo_cards.csv"
 
 
@@ -22,11 +22,11 @@ def sample_last_day() -> dt.date:
 
 
 def load_sample(settings: Settings) -> LandingResult:
-    """Land the sample (prices, set names, card names) in one transaction; loading it twice changes nothing."""
-    prices = read_price_history(SAMPLE_PRICES, settings.tcgcsv_category)
-    sets = pd.read_csv(SAMPLE_SETS)
+    """Land the sample's prices (configured categories) and the names tcgcsv's export gives Base Set, in one
+    transaction; set and the other card names come from the reference data `init` loads. Loading it twice
+    changes nothing."""
+    prices = read_price_history(SAMPLE_PRICES, settings.categories)
     cards = pd.read_csv(SAMPLE_CARDS, dtype={"number": str})
     with db.connect(settings) as conn:
-        upsert_reference(conn, "sets", sets, SET_COLUMNS)
         upsert_reference(conn, "cards", cards, CARD_COLUMNS)
         return land_prices(conn, "tcgcsv", prices)

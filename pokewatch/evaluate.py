@@ -29,13 +29,16 @@ def band_coverage(actual: np.ndarray, low: np.ndarray, high: np.ndarray) -> floa
 
 
 def slices(frame: pd.DataFrame) -> dict[str, pd.Series]:
-    """The slices every metric is also reported by: price band, variant, set age."""
+    """The slices every metric is also reported by: price band, variant, set age, category."""
     age = pd.cut(frame["set_age_days"], SET_AGE_BUCKETS, labels=SET_AGE_LABELS).astype(str)
-    return {
+    out = {
         "price_band": pd.Series(np.asarray(price_band(np.exp(frame["log_last"]))).astype(str), index=frame.index),
         "variant": frame["variant"].astype(str),
         "set_age": age.where(frame["set_age_days"].notna(), "unknown"),
     }
+    if "category_id" in frame:
+        out["category"] = frame["category_id"].astype("Int64").astype(str)
+    return out
 
 
 def evaluate(test: pd.DataFrame, band: pd.DataFrame) -> dict:

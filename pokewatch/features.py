@@ -62,8 +62,11 @@ FEATURES = [
     "rarity_code",
 ]
 CATEGORICAL_FEATURES = ["variant_code", "rarity_code"]
-# The longest window any feature looks back over (days, today included): scoring needs no more history.
+# The longest window any feature looks back over (days, today included), and how far a last price is carried.
 HISTORY_WINDOW_DAYS = 30
+# History a day's features can depend on: a window of returns, each from a price carried up to a window, a week
+# back (ret_7). Loading this many days gives the same features as loading everything (tested).
+FEATURE_LOOKBACK_DAYS = 2 * HISTORY_WINDOW_DAYS + 8
 
 
 @dataclass
@@ -71,7 +74,7 @@ class Panel:
     """Day × series arrays of one price history (NaN where a series has no price that day)."""
 
     days: pd.DatetimeIndex
-    series: pd.DataFrame  # product_id, variant, set_id, rarity, release_date; row i = column i of the arrays
+    series: pd.DataFrame  # product_id, variant, set_id, category_id, rarity, release_date; row i = array column i
     market: np.ndarray
     low: np.ndarray
     mid: np.ndarray
@@ -88,8 +91,10 @@ def build_panel(history: pd.DataFrame, cards: pd.DataFrame | None = None, sets: 
     # Series numbered in order of first appearance; drop_duplicates keeps that same order.
     codes = history.groupby(KEY, sort=False).ngroup().to_numpy()
     series = history[KEY].drop_duplicates().reset_index(drop=True)
-    first_set = history.groupby(codes)["set_id"].last()
-    series["set_id"] = first_set.reindex(range(len(series))).to_numpy()
+    last = history.groupby(codes)[[c for c in ("set_id", "category_id") if c in history]].last()
+    series["set_id"] = last["set_id"].reindex(range(len(series))).to_numpy()
+    series["category_id"] = (last["category_id"].reindex(range(len(series))).to_numpy() if "category_id" in last
+                             else 3)
     day_pos = (as_of - days[0]).dt.days.to_numpy()
 
     def matrix(column: str) -> np.ndarray:
@@ -126,11 +131,14 @@ def _shift(a: np.ndarray, k: int) -> np.ndarray:
     return out
 
 
-def _ffill(a: np.ndarray) -> np.ndarray:
-    """Carry each series' last observed price forward along the days."""
-    idx = np.where(~np.isnan(a), np.arange(a.shape[0])[:, None], 0)
+def _ffill(a: np.ndarray, limit: int = HISTORY_WINDOW_DAYS) -> np.ndarray:
+    """Carry each series' last observed price forward along the days, at most `limit` days: an older price is
+    stale, and a bounded carry keeps a day's features independent of how much older history is loaded."""
+    days = np.arange(a.shape[0])[:, None]
+    idx = np.where(~np.isnan(a), days, -1)
     np.maximum.accumulate(idx, axis=0, out=idx)
-    out = a[idx, np.arange(a.shape[1])]
+    out = a[np.maximum(idx, 0), np.arange(a.shape[1])]
+    out[(idx < 0) | (days - idx > limit)] = np.nan
     return out
 
 
@@ -218,7 +226,7 @@ def frame_for_days(panel: Panel, day_positions: list[int], with_target: int | No
         keep = np.sort(np.random.default_rng(seed).choice(len(day_idx), size=sample, replace=False))
         day_idx, series_idx = day_idx[keep], series_idx[keep]
     rows = days[day_idx]
-    out = panel.series.iloc[series_idx][["product_id", "variant", "set_id"]].reset_index(drop=True)
+    out = panel.series.iloc[series_idx][["product_id", "variant", "set_id", "category_id"]].reset_index(drop=True)
     out["as_of"] = panel.days[rows].date
     for name, values in (("market", panel.market), ("low", panel.low), ("high", panel.high)):
         out[name] = values[rows, series_idx]

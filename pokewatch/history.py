@@ -19,7 +19,7 @@ def load_history(
     With `product_ids`, only those products (a scoring partition).
     """
     query = """
-        select as_of, product_id, variant, set_id, low, mid, high, market
+        select as_of, product_id, variant, set_id, category_id, low, mid, high, market
         from pokewatch.landed_prices
         where source = %s and as_of > %s and as_of <= %s
         """
@@ -39,11 +39,13 @@ def load_reference(conn: psycopg.Connection) -> tuple[pd.DataFrame, pd.DataFrame
 
 
 def day_series(conn: psycopg.Connection, as_of: dt.date, source: str = "tcgcsv") -> pd.DataFrame:
-    """Series (product_id, variant) with a landed price on the day: what scoring will score."""
+    """Series (product_id, variant) landed on the day, and whether they have a market price (`priced`): the
+    priced ones are what scoring scores; the others ("no price today") are counted."""
     return copy_out(
         conn,
         """
-        select product_id, variant from pokewatch.landed_prices where source = %s and as_of = %s
+        select product_id, variant, market is not null and market > 0 as priced
+        from pokewatch.landed_prices where source = %s and as_of = %s
         """,
         (source, as_of),
     )

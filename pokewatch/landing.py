@@ -13,6 +13,7 @@ from pokewatch.landing_schema import PRICE_COLUMNS
 from pokewatch.partitions import ensure_days
 from pokewatch.sources.base import DayLanding, SourceError
 
+
 @dataclass
 class LandingResult:
     source: str
@@ -25,7 +26,7 @@ class LandingResult:
 def land_prices(
     conn: psycopg.Connection, source: str, prices: pd.DataFrame, last_updated: str | None = None
 ) -> LandingResult:
-    """Upsert price rows (with an `as_of` column) and mark each of their days complete for the source.
+    """Upsert price rows (with an `as_of` column) and mark each of their (category, day)s complete for the source.
 
     All or nothing: its own transaction on an autocommit connection, a savepoint inside the caller's.
     A row that is already there with the same values is not touched, so landing a day twice changes nothing.
@@ -39,11 +40,14 @@ def _land_prices(
 ) -> LandingResult:
     columns = ["as_of", *PRICE_COLUMNS]
     frame = prices.assign(source=source)
+    if "category_id" not in frame:
+        frame["category_id"] = 3
     refuse_duplicate_keys(frame)
     days = sorted(set(frame["as_of"]))
     ensure_days(conn, days)  # monthly partitions of prices (and signals, for these days) before COPY
     if not conn.execute(
-        "select exists (select 1 from pokewatch.prices where source = %s and as_of = any(%s))", (source, days)
+        "select exists (select 1 from pokewatch.prices where source = %s and as_of = any(%s) "
+        "and category_id = any(%s))", (source, days, sorted({int(c) for c in frame["category_id"]}))
     ).fetchone()[0]:
         return _land_new_days(conn, source, frame, columns, last_updated)
     conn.execute(
@@ -55,16 +59,18 @@ def _land_prices(
     counts = conn.execute(
         """
         with upserted as (
-            insert into pokewatch.prices as p (source, as_of, product_id, variant, set_id,
+            insert into pokewatch.prices as p (source, as_of, product_id, variant, set_id, category_id,
                                                low, mid, high, market, direct_low)
-            select source, as_of, product_id, variant, set_id, low, mid, high, market, direct_low
+            select source, as_of, product_id, variant, set_id, category_id, low, mid, high, market, direct_low
             from staging_prices
             on conflict (source, product_id, variant, as_of) do update
-            set set_id = excluded.set_id, low = excluded.low, mid = excluded.mid, high = excluded.high,
-                market = excluded.market, direct_low = excluded.direct_low, collected_at = now()
-            where (p.set_id, p.low, p.mid, p.high, p.market, p.direct_low)
+            set set_id = excluded.set_id, category_id = excluded.category_id, low = excluded.low,
+                mid = excluded.mid, high = excluded.high, market = excluded.market,
+                direct_low = excluded.direct_low, collected_at = now()
+            where (p.set_id, p.category_id, p.low, p.mid, p.high, p.market, p.direct_low)
                   is distinct from
-                  (excluded.set_id, excluded.low, excluded.mid, excluded.high, excluded.market, excluded.direct_low)
+                  (excluded.set_id, excluded.category_id, excluded.low, excluded.mid, excluded.high, excluded.market,
+                   excluded.direct_low)
             returning p.source, p.product_id, p.variant, p.as_of
         ),
         -- `xmax = 0` cannot be read from a partitioned table; the rest of this statement still sees prices as
@@ -89,9 +95,10 @@ def _land_prices(
     )
     days = conn.execute(
         """
-        insert into pokewatch.landings as l (source, as_of, rows, sets, last_updated)
-        select %s, as_of, count(*), count(distinct set_id), %s from staging_prices group by as_of
-        on conflict (source, as_of) do update
+        insert into pokewatch.landings as l (source, category_id, as_of, rows, sets, last_updated)
+        select %s, category_id, as_of, count(*), count(distinct set_id), %s from staging_prices
+        group by category_id, as_of
+        on conflict (source, category_id, as_of) do update
         set rows = excluded.rows, sets = excluded.sets,
             last_updated = coalesce(excluded.last_updated, l.last_updated), landed_at = now()
         returning as_of
@@ -99,7 +106,7 @@ def _land_prices(
         (source, last_updated),
     ).fetchall()
     conn.execute("truncate staging_prices")
-    return LandingResult(source, len(days), len(frame), counts[0], counts[1])
+    return LandingResult(source, len({d[0] for d in days}), len(frame), counts[0], counts[1])
 
 
 def refuse_duplicate_keys(frame: pd.DataFrame) -> None:
@@ -124,18 +131,20 @@ def _land_new_days(conn: psycopg.Connection, source: str, frame: pd.DataFrame, c
         "on conflict (product_id) do nothing"
     )
     conn.execute("drop table staging_new_cards")
-    per_day = frame.groupby("as_of").agg(rows=("product_id", "size"), sets=("set_id", "nunique")).reset_index()
+    per_day = (frame.groupby(["category_id", "as_of"]).agg(rows=("product_id", "size"), sets=("set_id", "nunique"))
+               .reset_index())
     with conn.cursor() as cur:
         cur.executemany(
-            "insert into pokewatch.landings (source, as_of, rows, sets, last_updated) values (%s, %s, %s, %s, %s) "
-            "on conflict (source, as_of) do update set rows = excluded.rows, sets = excluded.sets, "
-            "last_updated = excluded.last_updated, landed_at = now()",
-            [(source, r.as_of, int(r.rows), int(r.sets), last_updated) for r in per_day.itertuples()],
+            "insert into pokewatch.landings (source, category_id, as_of, rows, sets, last_updated) "
+            "values (%s, %s, %s, %s, %s, %s) on conflict (source, category_id, as_of) do update "
+            "set rows = excluded.rows, sets = excluded.sets, last_updated = excluded.last_updated, landed_at = now()",
+            [(source, int(r.category_id), r.as_of, int(r.rows), int(r.sets), last_updated)
+             for r in per_day.itertuples()],
         )
-    return LandingResult(source, len(per_day), len(frame), len(frame), 0)
+    return LandingResult(source, per_day["as_of"].nunique(), len(frame), len(frame), 0)
 
 
-SET_COLUMNS = ["set_id", "name", "abbreviation", "series", "release_date", "modified_on"]
+SET_COLUMNS = ["set_id", "name", "abbreviation", "series", "release_date", "modified_on", "category_id", "code"]
 CARD_COLUMNS = ["product_id", "set_id", "name", "clean_name", "number", "rarity", "card_type"]
 
 

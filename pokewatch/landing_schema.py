@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-# One row per (product_id, variant) for a day. Prices in dollars; None = no price.
-PRICE_COLUMNS = ["product_id", "variant", "set_id", "low", "mid", "high", "market", "direct_low"]
+# One row per (product_id, variant) for a day. Prices in dollars; None = no price. category_id is the TCGplayer
+# category (3 English, 85 Japanese).
+PRICE_COLUMNS = ["product_id", "variant", "set_id", "category_id", "low", "mid", "high", "market", "direct_low"]
 NUMERIC_COLUMNS = ["low", "mid", "high", "market", "direct_low"]
 # A series is a product in one printing variant.
 SERIES_KEY = ["product_id", "variant"]

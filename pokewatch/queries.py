@@ -9,9 +9,15 @@ from pokewatch.settings import Settings
 
 
 def latest_signals(settings: Settings, limit: int = 20, signal: str | None = None, set_name: str | None = None,
-                   min_price: float | None = None) -> pd.DataFrame:
-    """Newest signal per card variant, filtered, biggest absolute deviation first."""
+                   min_price: float | None = None, card: str | None = None) -> pd.DataFrame:
+    """Newest signal per card variant, filtered, biggest absolute deviation first.
+
+    `card`: a card as people name it (pokewatch.find_cards: "charizard ex 201/165" or a seed id).
+    """
     where, params = ["true"], []
+    if card:
+        where.append("product_id in (select product_id from pokewatch.find_cards(%s))")
+        params.append(card)
     if signal:
         where.append("signal = %s")
         params.append(signal)
@@ -25,7 +31,7 @@ def latest_signals(settings: Settings, limit: int = 20, signal: str | None = Non
     with db.connect(settings) as conn:
         cur = conn.execute(
             f"""
-            select product_id, card_name, card_number, set_name, rarity, variant, as_of,
+            select product_id, card_name, card_number, set_name, set_code, language, rarity, variant, as_of,
                    market_price::float8, fair_price::float8, fair_low::float8, fair_high::float8,
                    deviation_pct, signal, confidence, reason, model_version
             from pokewatch.latest_signals
@@ -54,7 +60,13 @@ def warehouse_status(settings: Settings) -> dict:
                    (select count(distinct as_of) from pokewatch.landings) as landed_days,
                    (select max(as_of) from pokewatch.landings) as last_landed_day,
                    (select count(*) from pokewatch.signals) as signals,
-                   (select count(*) from pokewatch.latest_signals) as latest_signals
+                   (select count(*) from pokewatch.latest_signals) as latest_signals,
+                   (select count(distinct product_id) from pokewatch.landed_prices) as priced_products,
+                   (select count(*) from pokewatch.catalogue c
+                    where not c.named and exists (select 1 from pokewatch.cards k where k.product_id = c.product_id))
+                       as unnamed_products,
+                   (select unpriced_series from pokewatch.runs where status = 'succeeded'
+                    order by finished_at desc limit 1) as unpriced_series_last_run
             """
         ).fetchone()
         champion = conn.execute(
@@ -63,6 +75,7 @@ def warehouse_status(settings: Settings) -> dict:
     keys = ["as_of", "status", "started_at", "seconds", "model_version", "error"]
     return {
         "runs": [dict(zip(keys, r)) for r in runs],
-        "counts": dict(zip(["prices", "landed_days", "last_landed_day", "signals", "latest_signals"], counts)),
+        "counts": dict(zip(["prices", "landed_days", "last_landed_day", "signals", "latest_signals",
+                            "priced_products", "unnamed_products", "unpriced_series_last_run"], counts)),
         "champion": f"version {champion[0]} (last used)" if champion else None,
     }

@@ -1,22 +1,25 @@
 """What a nightly run is asked to do, resolved once from settings and the flow's parameters.
 
-The flow passes the request whole: the day (given, the demo sample's last day, or the day before the scheduled
-start), the source every stage reads, whether to collect first, and the signal rule (costs).
+The flow passes the request whole: the day (given; the demo sample's last day; the day before the scheduled start
+for a deployment's run; or, run by hand with collection, the day the source serves), the source every stage
+reads, whether to collect first, and the signal rule (costs).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from pokewatch import db, demo as demo_sample, landing
+from pokewatch import db, landing
+from pokewatch import demo as demo_sample
 from pokewatch.schedule import nightly_day
 from pokewatch.settings import Settings, check_source
 from pokewatch.signals import DEMO_COSTS, SignalRule
 
+
 @dataclass(frozen=True)
 class RunRequest:
-    as_of: dt.date
+    as_of: dt.date | None  # None: the day the source serves (known once collected)
     source: str
     collect: bool
     demo: bool
@@ -25,16 +28,27 @@ class RunRequest:
 
 def resolve(settings: Settings, *, as_of: dt.date | None = None, skip_collect: bool = False, demo: bool = False,
             source: str = "tcgcsv", round_trip_cost: float | None = None, min_gain_dollars: float | None = None,
-            scheduled_start: dt.datetime | None = None) -> RunRequest:
-    """The run's request; the demo runs offline on the shipped sample's last day (its costs, unless given)."""
+            scheduled_start: dt.datetime | None = None, scheduled: bool = False) -> RunRequest:
+    """The run's request; the demo runs offline on the shipped sample's last day (its costs, unless given).
+
+    With no day given, a deployment's run (`scheduled`) expects the day before its scheduled start; a run by
+    hand that collects takes the day the source serves; one that does not collect, the day before today.
+    """
     check_source(source)
     if demo:
         as_of, skip_collect = as_of or demo_sample.sample_last_day(), True
         round_trip_cost = DEMO_COSTS["round_trip_cost"] if round_trip_cost is None else round_trip_cost
         min_gain_dollars = DEMO_COSTS["min_gain_dollars"] if min_gain_dollars is None else min_gain_dollars
-    day = as_of or nightly_day(scheduled_start, settings.timezone)
+    day = as_of
+    if day is None and (scheduled or skip_collect):
+        day = nightly_day(scheduled_start, settings.timezone)
     rule = SignalRule.from_settings(settings, round_trip_cost, min_gain_dollars)
     return RunRequest(day, source, not skip_collect, demo, rule)
+
+
+def after_collect(request: RunRequest, collected) -> RunRequest:
+    """The request with the day the source actually served (the day a run by hand runs for)."""
+    return replace(request, as_of=collected.as_of)
 
 
 def nothing_to_run(settings: Settings, request: RunRequest, collected) -> bool:
@@ -42,4 +56,4 @@ def nothing_to_run(settings: Settings, request: RunRequest, collected) -> bool:
     if not collected.skipped:
         return False
     with db.connect(settings) as conn:
-        return not landing.is_landed(conn, request.source, request.as_of)
+        return not landing.is_landed(conn, request.source, collected.as_of)

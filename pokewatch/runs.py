@@ -14,7 +14,7 @@ from pokewatch import db
 from pokewatch.settings import Settings
 
 
-def start_run(conn: psycopg.Connection, as_of: dt.date, flow_run_id: str | None = None) -> uuid.UUID:
+def start_run(conn: psycopg.Connection, as_of: dt.date | None, flow_run_id: str | None = None) -> uuid.UUID:
     run_id = uuid.uuid4()
     conn.execute(
         "insert into pokewatch.runs (run_id, flow_run_id, as_of, status) values (%s, %s, %s, 'running')",
@@ -51,7 +51,7 @@ def finish_run(conn: psycopg.Connection, run_id: uuid.UUID, status: str, *, mode
 class RunLog:
     """Writes each step of a run as it happens (own short transactions), so a failed run still says why."""
 
-    def __init__(self, settings: Settings, as_of: dt.date, flow_run_id: str | None = None):
+    def __init__(self, settings: Settings, as_of: dt.date | None, flow_run_id: str | None = None):
         self.settings = settings
         self.as_of = as_of
         with db.connect(settings) as conn:
@@ -71,6 +71,12 @@ class RunLog:
             with db.connect(self.settings) as conn:
                 record_stage(conn, self.run_id, name, out["rows"], out["seconds"])
 
+    def set_day(self, as_of: dt.date) -> None:
+        """The day the run is for, once the source has said which it serves."""
+        self.as_of = as_of
+        with db.connect(self.settings) as conn:
+            conn.execute("update pokewatch.runs set as_of = %s where run_id = %s", (as_of, self.run_id))
+
     def finish(self, status: str, *, model_version: int | None = None, decision: str | None = None,
                error: BaseException | str | None = None) -> None:
         text = None if error is None else (str(error) or type(error).__name__)
@@ -82,3 +88,5 @@ class RunLog:
         self.stages["publish"] = {"rows": scored.rows, "seconds": round(scored.publish_seconds, 3)}
         with db.connect(self.settings) as conn:
             record_stage(conn, self.run_id, "publish", scored.rows, scored.publish_seconds)
+            conn.execute("update pokewatch.runs set unpriced_series = %s where run_id = %s",
+                         (scored.unpriced, self.run_id))

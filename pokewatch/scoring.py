@@ -21,14 +21,14 @@ import numpy as np
 import pandas as pd
 
 from pokewatch import db, history, registry, scaleout
-from pokewatch.features import HISTORY_WINDOW_DAYS, build_panel, frame_for_days
+from pokewatch.features import FEATURE_LOOKBACK_DAYS, build_panel, frame_for_days
 from pokewatch.partitions import ensure_coming_month
 from pokewatch.publish import SIGNAL_COLUMNS, publish_signals
 from pokewatch.settings import Settings
 from pokewatch.signals import SignalRule, decide_signals
 
-# Twice the longest feature window: carried-forward prices at the window's start match what training saw.
-SCORING_LOOKBACK_DAYS = 2 * HISTORY_WINDOW_DAYS
+# The history a day's features depend on: scoring reads no more (and gets what training computed for that day).
+SCORING_LOOKBACK_DAYS = FEATURE_LOOKBACK_DAYS
 # Columns a partition hands back: what is published, plus the market price for the run's summary.
 PARTITION_COLUMNS = [*SIGNAL_COLUMNS, "market"]
 _VALIDATION_LOCK = threading.Lock()  # Great Expectations contexts are not shared safely between threads
@@ -55,8 +55,9 @@ class ScoringRequest:
 @dataclass(frozen=True)
 class ScoringPlan:
     request: ScoringRequest
-    series: int
+    series: int  # series with a market price on the day: the ones scored
     partitions: list[scaleout.Partition]
+    unpriced: int = 0  # series landed on the day without a market price ("no price today"): counted, not scored
 
 
 @dataclass
@@ -69,6 +70,13 @@ class ScoreResult:
     top: pd.DataFrame
     validation_summary: str = ""
     partitions: int = 1
+    priced: int = 0  # series with a market price on the day
+    unpriced: int = 0  # series landed without one
+
+    @property
+    def coverage(self) -> float:
+        """Series with a price today that got a signal ÷ series with a price today."""
+        return self.rows / self.priced if self.priced else 0.0
 
 
 def champion_version(settings: Settings) -> int:
@@ -99,10 +107,12 @@ def request(settings: Settings, as_of: dt.date, run_id: uuid.UUID, rule: SignalR
 def plan(settings: Settings, scoring: ScoringRequest) -> ScoringPlan:
     """The day's priced series split into partitions; no landed price that day is an error."""
     with db.connect(settings) as conn:
-        series = history.day_series(conn, scoring.as_of, scoring.source)
+        landed = history.day_series(conn, scoring.as_of, scoring.source)
+    series = landed[landed["priced"]]
     if series.empty:
         raise RuntimeError(f"no landed prices for {scoring.as_of}: nothing to score")
-    return ScoringPlan(scoring, len(series), scaleout.plan_partitions(series, settings.partition_size))
+    return ScoringPlan(scoring, len(series), scaleout.plan_partitions(series, settings.partition_size),
+                       int((~landed["priced"]).sum()))
 
 
 @lru_cache(maxsize=4)
@@ -171,7 +181,8 @@ def publish(settings: Settings, scoring_plan: ScoringPlan, parts: list[pd.DataFr
     return ScoreResult(rows, scoring.model_version, {k: int(v) for k, v in counts.items()},
                        time.perf_counter() - started, publish_seconds,
                        top[["product_id", "variant", "signal", "market", "fair_price", "confidence", "reason"]],
-                       signals_report.summary(), len(scoring_plan.partitions))
+                       signals_report.summary(), len(scoring_plan.partitions), scoring_plan.series,
+                       scoring_plan.unpriced)
 
 
 def score(settings: Settings, scoring: ScoringRequest) -> ScoreResult:

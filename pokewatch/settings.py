@@ -17,6 +17,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent if (PACKAGE_DIR.parent / "sql").is_dir() else PACKAGE_DIR / "_project"
 # Where prices can come from: tcgcsv (the whole catalogue, no key) and two keyed APIs.
 SOURCES = ("tcgcsv", "pokemonpricetracker", "pokemontcg")
+# TCGplayer categories PokeWatch knows, and their language: 3 = Pokémon (English), 85 = Pokémon Japan.
+LANGUAGES = {3: "en", 85: "ja"}
 
 
 class Settings(BaseSettings):
@@ -29,7 +31,8 @@ class Settings(BaseSettings):
         None, description="SQLAlchemy URL of a PostgreSQL database; unset means the embedded PostgreSQL in HOME/pg."
     )
     tcgcsv_base_url: str = "https://tcgcsv.com"
-    tcgcsv_category: int = 3
+    categories: Annotated[list[int], NoDecode] = Field(
+        [3, 85], description="TCGplayer categories to collect, import and score: 3 English, 85 Japanese (e.g. 3,85)")
     ppt_base_url: str = "https://www.pokemonpricetracker.com/api/v2"
     ppt_api_key: SecretStr | None = Field(None, validation_alias="POKEMON_PRICE_API_KEY")
     pokemontcg_base_url: str = "https://api.pokemontcg.io/v2"
@@ -40,6 +43,10 @@ class Settings(BaseSettings):
     http_concurrency: int = 4
     http_max_attempts: int = 5
     http_max_retry_seconds: float = 120.0
+    # A day the source has not published yet (or a source down after its own retries): try again this many
+    # times, this long apart, before the nightly ends skipped.
+    source_retries: int = Field(6, ge=0)
+    source_retry_delay_seconds: float = Field(1800.0, ge=0)
     mlflow_tracking_uri: str | None = Field(None, validation_alias="MLFLOW_TRACKING_URI")
     model_name: str = "pokewatch-fair-price"
     horizon_days: int = 7
@@ -67,6 +74,16 @@ class Settings(BaseSettings):
     validation_severity: Annotated[dict[str, Literal["critical", "warning", "info"]], NoDecode] = Field(
         default_factory=dict, description="Severity overrides by expectation name: name=warning,name2=info (or JSON)")
     timezone: str = "UTC"
+
+    @field_validator("categories", mode="before")
+    @classmethod
+    def _categories(cls, value):
+        """`3,85` as POKEWATCH_CATEGORIES gives it; only the categories PokeWatch knows."""
+        items = [int(v) for v in str(value).replace(" ", "").split(",") if v] if isinstance(value, str) else value
+        unknown = [c for c in items or [] if int(c) not in LANGUAGES]
+        if unknown or not items:
+            raise ValueError(f"categories must be some of {', '.join(map(str, LANGUAGES))}, got {value!r}")
+        return sorted({int(c) for c in items})
 
     @field_validator("validation_severity", mode="before")
     @classmethod

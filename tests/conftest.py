@@ -10,7 +10,7 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
-from pokewatch import db
+from pokewatch import db, schema
 from pokewatch.settings import PROJECT_DIR, Settings
 
 SHARED = Path(os.environ.get("POKEWATCH_SHARED_DIR", PROJECT_DIR.parent / "shared"))
@@ -49,7 +49,7 @@ def template_database(server_url, tmp_path_factory) -> str:
         conn.execute(f"drop database if exists {name}")
         conn.execute(f"create database {name}")
     url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    db.migrate(Settings(home=tmp_path_factory.mktemp("tmpl"), database_url=url))
+    schema.migrate(Settings(home=tmp_path_factory.mktemp("tmpl"), database_url=url))
     yield name
     with _admin(server_url) as conn:
         conn.execute(f"drop database if exists {name} with (force)")

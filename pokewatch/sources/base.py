@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
 import logging
@@ -32,6 +33,41 @@ class SourceError(RuntimeError):
     def __init__(self, message: str, status: int | None = None):
         super().__init__(message)
         self.status = status  # the HTTP status when the failure was an HTTP answer
+
+
+class NotPublishedYet(SourceError):
+    """The source serves an earlier day than the one asked for: try again later (nothing landed)."""
+
+
+class WrongDay(SourceError):
+    """The source serves a later day than the one asked for: a live source cannot give a past day."""
+
+
+def check_day(source: str, asked, served, stamp: str):
+    """The day to land is the source's own (`served`); asking for another is refused in one line naming it."""
+    if asked is None or asked == served:
+        return served
+    if asked > served:
+        raise NotPublishedYet(f"{source} has not published {asked} yet: it serves {served} ({stamp}); nothing landed")
+    raise WrongDay(f"{source} serves {served} ({stamp}), not {asked}: nothing landed"
+                   + (f"; land a past day from tcgcsv's archive: pokewatch backfill --from {asked} --to {asked}"
+                      if source == "tcgcsv" else ""))
+
+
+def common_day(stamps) -> dt.date | None:
+    """The day most of a source's price stamps name ("2021/06/09" or an ISO time, read in UTC)."""
+    days: dict[dt.date, int] = {}
+    for stamp in stamps:
+        if not isinstance(stamp, str) or not stamp.strip():
+            continue
+        text = stamp.strip().replace("/", "-").replace("Z", "+00:00")
+        try:
+            moment = dt.datetime.fromisoformat(text)
+        except ValueError:
+            continue
+        day = (moment.astimezone(dt.UTC) if moment.tzinfo else moment).date()
+        days[day] = days.get(day, 0) + 1
+    return max(days, key=lambda d: (days[d], d)) if days else None
 
 
 @dataclass

@@ -22,8 +22,13 @@ TCGCSV_COLUMNS = {
 }
 
 
-def read_price_history(path: Path, category: int = 3) -> pd.DataFrame:
-    """Read a tcgcsv-schema file into landing rows (with `as_of`); a clear error names what is wrong and where."""
+def read_price_history(path: Path, categories: tuple[int, ...] | list[int] = (3, 85),
+                       default_category: int = 3) -> pd.DataFrame:
+    """Read a tcgcsv-schema file into landing rows (with `as_of`); a clear error names what is wrong and where.
+
+    Rows of the given TCGplayer `categories` are kept (its `categoryId` column; a file without one is all
+    `default_category`). A file with rows but none of those categories is an error naming the ones it has.
+    """
     path = Path(path)
     if not path.exists():
         raise SourceError(f"{path}: no such file")
@@ -42,9 +47,15 @@ def read_price_history(path: Path, category: int = 3) -> pd.DataFrame:
     missing = [c for c in TCGCSV_COLUMNS if c not in raw.columns]
     if missing:
         raise SourceError(f"{path}: missing column(s) {', '.join(missing)}; expected tcgcsv's price schema")
-    if "categoryId" in raw.columns:
-        raw = raw[raw["categoryId"] == category]
-    frame = raw[list(TCGCSV_COLUMNS)].rename(columns=TCGCSV_COLUMNS)
+    if "categoryId" not in raw.columns:
+        raw = raw.assign(categoryId=default_category)
+    raw = raw.assign(categoryId=_whole_numbers(raw["categoryId"], path, "categoryId"))
+    found = sorted(int(c) for c in raw["categoryId"].unique())
+    raw = raw[raw["categoryId"].isin(list(categories))]
+    if found and raw.empty:
+        raise SourceError(f"{path}: no rows of category {', '.join(map(str, categories))} (POKEWATCH_CATEGORIES); "
+                          f"the file holds category {', '.join(map(str, found))}")
+    frame = raw[[*TCGCSV_COLUMNS, "categoryId"]].rename(columns={**TCGCSV_COLUMNS, "categoryId": "category_id"})
     try:
         frame["as_of"] = pd.to_datetime(frame["as_of"], format="%Y-%m-%d").dt.date
     except (ValueError, TypeError) as exc:

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pandas as pd
 
-from pokewatch.settings import Settings
 from pokewatch.landing_schema import PRICE_COLUMNS
-from pokewatch.sources.base import DayLanding, HttpSource, SourceError, keep_raw, require_fields
+from pokewatch.settings import Settings
+from pokewatch.sources.base import DayLanding, HttpSource, SourceError, check_day, common_day, keep_raw, require_fields
 
 SOURCE = "pokemonpricetracker"
 DEFAULT_BASE_URL = "https://www.pokemonpricetracker.com/api/v2"
@@ -107,6 +107,7 @@ def prices_frame(cards: list[dict]) -> pd.DataFrame:
                     "product_id": int(card["tcgPlayerId"]),
                     "variant": printing,
                     "set_id": card.get("setId"),
+                    "category_id": 85 if str(card.get("language") or "").lower().startswith("ja") else 3,
                     "low": _price((lows.get(printing) or {}).get("lowPrice")),
                     "mid": None,
                     "high": None,
@@ -139,7 +140,7 @@ def sets_frame(cards: list[dict]) -> pd.DataFrame:
 
 def collect_day(
     settings: Settings,
-    as_of: dt.date,
+    as_of: dt.date | None,
     *,
     api_key: str | None,
     base_url: str | None = None,
@@ -147,7 +148,10 @@ def collect_day(
     product_ids: list[int] | None = None,
     reserve: int = 0,
 ) -> DayLanding:
-    """Fetch the named sets and products; all of them or an error (a quota stop included)."""
+    """Fetch the named sets and products; all of them or an error (a quota stop included).
+
+    The day is the source's: the date most of the prices were last updated (`prices.lastUpdated`); asking for
+    another day is refused (nothing lands)."""
     cards: list[dict] = []
     with PokemonPriceTrackerClient(settings, api_key, base_url, reserve) as client:
         for set_id in set_ids or []:
@@ -155,8 +159,10 @@ def collect_day(
         for product_id in product_ids or []:
             cards.extend(client.cards_by_product(product_id))
         note = f"{client.consumed} API call(s) spent, {client.remaining} left today"
-    keep_raw(settings, SOURCE, as_of, "cards", cards)
     unique = list({(c["tcgPlayerId"]): c for c in cards}.values())  # a card asked for by set and by id
+    served = common_day((c.get("prices") or {}).get("lastUpdated") for c in unique) or dt.datetime.now(dt.UTC).date()
+    day = check_day(SOURCE, as_of, served, "the day its prices were last updated")
+    keep_raw(settings, SOURCE, day, "cards", cards)
     return DayLanding(
-        SOURCE, as_of, prices_frame(unique), sets=sets_frame(unique), cards=cards_frame(unique), note=note
+        SOURCE, day, prices_frame(unique), sets=sets_frame(unique), cards=cards_frame(unique), note=note
     )

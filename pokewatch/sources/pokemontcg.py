@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 import psycopg
 
-from pokewatch.settings import Settings
 from pokewatch.landing_schema import PRICE_COLUMNS
-from pokewatch.sources.base import DayLanding, HttpSource, SourceError, keep_raw, require_fields
+from pokewatch.settings import Settings
+from pokewatch.sources.base import DayLanding, HttpSource, SourceError, common_day, keep_raw, require_fields
 
 SOURCE = "pokemontcg"
 DEFAULT_BASE_URL = "https://api.pokemontcg.io/v2"
@@ -182,6 +182,7 @@ def to_landing(conn: psycopg.Connection, cards: list[dict], as_of: dt.date) -> t
                         "product_id": product_id,
                         "variant": VARIANTS[key],
                         "set_id": set_id,
+                        "category_id": 3,  # pokemontcg.io lists the English cards
                         "low": _money(quote.get("low")),
                         "mid": _money(quote.get("mid")),
                         "high": _money(quote.get("high")),
@@ -224,6 +225,11 @@ def land_extras(conn: psycopg.Connection, report: TcgReport) -> None:
             + ", ".join(f"{c} = excluded.{c}" for c in columns[2:]),
             [tuple(None if pd.isna(v) else v for v in r) for r in report.cardmarket[columns].itertuples(index=False)],
         )
+
+
+def served_day(cards: list[dict]) -> dt.date:
+    """The day pokemontcg.io's TCGplayer prices are for: the date most cards carry in `tcgplayer.updatedAt`."""
+    return common_day((c.get("tcgplayer") or {}).get("updatedAt") for c in cards) or dt.datetime.now(dt.UTC).date()
 
 
 def keep(settings: Settings, as_of: dt.date, cards: list[dict]) -> None:

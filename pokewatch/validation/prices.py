@@ -15,8 +15,8 @@ from pokewatch.landing_schema import PRICE_COLUMNS
 from pokewatch.settings import Settings
 from pokewatch.validation import gx_runner
 from pokewatch.validation.price_frame import DERIVED_COLUMNS, prepare_prices
-from pokewatch.validation.report import ValidationFailed, ValidationReport, finish
-from pokewatch.validation.suites import checked, meta_for
+from pokewatch.validation.report import ValidationFailed, ValidationReport, combine, finish
+from pokewatch.validation.suites import checked, meta_for, suite_json
 
 FRAME_COLUMNS = ["as_of", *PRICE_COLUMNS]
 # Sample columns shown for a failing derived column.
@@ -40,6 +40,7 @@ def validate_price_frame(
     build_docs: bool = False,
     dataset: str = "daily prices",
     run_name: str | None = None,
+    category: int = 3,
 ) -> ValidationReport:
     """Run the daily_prices suite on an in-memory frame (as_of, product_id, variant, set_id, low, mid, high,
     market, direct_low) — e.g. a file or a collected day before landing.
@@ -47,7 +48,8 @@ def validate_price_frame(
     `previous` is the previous landed day (product_id, variant, market): its row count sets the row-count
     band (or pass `previous_rows`) and its market prices the day-over-day moves. A frame of several days
     (`first_day`..`as_of`) is validated in one pass: its band scales with the number of days.
-    Severities: the settings' overrides, then `severities`. Raises ValidationFailed on a critical failure;
+    Thresholds are the `category`'s (suite meta `parameters`: a missing market is normal in the Japanese
+    catalogue). Severities: the settings' overrides, then `severities`. Raises ValidationFailed on a critical failure;
     warning failures are listed in `report.quarantine_rows` (frame positions) — nothing is removed here.
     """
     started = time.perf_counter()
@@ -65,6 +67,7 @@ def validate_price_frame(
     else:
         params = {"min_rows": 1, "max_rows": None}
     params["run_days"] = [d.isoformat() for d in days]
+    params.update(category_parameters(category))
     prepared = prepare_prices(frame, previous, today, float(move_meta.get("min_dollars", 50.0)))
     results, quarantine, docs = gx_runner.run(
         "daily_prices", prepared, severities=overrides, params=params,
@@ -74,12 +77,20 @@ def validate_price_frame(
     return finish(dataset, as_of, len(prepared), results, quarantine, docs, started)
 
 
-def _load_day(conn, source: str, as_of: dt.date) -> pd.DataFrame:
+def category_parameters(category: int) -> dict:
+    """The suite's expectation parameters for a TCGplayer category (its meta `parameters`)."""
+    table = suite_json("daily_prices")["meta"].get("parameters", {})
+    if str(category) not in table:
+        raise ValueError(f"the daily_prices suite has no thresholds for category {category}")
+    return dict(table[str(category)])
+
+
+def _load_day(conn, source: str, category: int, as_of: dt.date) -> pd.DataFrame:
     frame = db.copy_out(
         conn,
-        "select as_of, product_id, variant, set_id, low, mid, high, market, direct_low "
-        "from pokewatch.prices where source = %s and as_of = %s",
-        (source, as_of),
+        f"select {', '.join(FRAME_COLUMNS)} from pokewatch.prices "
+        "where source = %s and category_id = %s and as_of = %s",
+        (source, category, as_of),
     )
     if frame.empty:
         frame = pd.DataFrame({c: pd.Series(dtype="float64") for c in FRAME_COLUMNS})
@@ -89,16 +100,17 @@ def _load_day(conn, source: str, as_of: dt.date) -> pd.DataFrame:
     return frame
 
 
-def _previous_day(conn, source: str, as_of: dt.date) -> pd.DataFrame | None:
-    """The market prices of the source's last landed day before `as_of` (None when there is none)."""
+def _previous_day(conn, source: str, category: int, as_of: dt.date) -> pd.DataFrame | None:
+    """The market prices of the category's last landed day before `as_of` (None when there is none)."""
     prev_day = conn.execute(
-        "select max(as_of) from pokewatch.landings where source = %s and as_of < %s", (source, as_of)
+        "select max(as_of) from pokewatch.landings where source = %s and category_id = %s and as_of < %s",
+        (source, category, as_of),
     ).fetchone()[0]
     if prev_day is None:
         return None
     previous = db.copy_out(
-        conn, "select product_id, variant, market from pokewatch.prices where source = %s and as_of = %s",
-        (source, prev_day),
+        conn, "select product_id, variant, market from pokewatch.prices "
+        "where source = %s and category_id = %s and as_of = %s", (source, category, prev_day),
     )
     previous["variant"] = previous["variant"].astype(str)
     return None if previous.empty else previous
@@ -114,21 +126,35 @@ def validate_prices(
     severities: dict[str, str] | None = None,
     today: dt.date | None = None,
 ) -> ValidationReport:
-    """Validate the day's rows of pokewatch.prices for a source against the previous landed day.
+    """Validate the day's rows of pokewatch.prices for a source, each configured category against its own
+    previous landed day and thresholds; one report for the day.
 
     Critical failure → ValidationFailed, nothing changed. Warning failures → the offending rows move to
-    pokewatch.quarantine and leave pokewatch.prices, in one transaction.
+    pokewatch.quarantine and leave pokewatch.prices, in one transaction per category.
     """
+    started = time.perf_counter()
+    with db.connect(settings) as conn:
+        landed = [r[0] for r in conn.execute(
+            "select category_id from pokewatch.landings where source = %s and as_of = %s and category_id = any(%s) "
+            "order by category_id", (source, as_of, settings.categories))]
+    # Nothing landed at all: the first category is validated anyway, so the empty day fails loudly.
+    reports = [_validate_category(settings, as_of, run_id, source, category, build_docs, severities, today)
+               for category in landed or settings.categories[:1]]
+    return combine(reports, started)
+
+
+def _validate_category(settings, as_of, run_id, source, category, build_docs, severities, today) -> ValidationReport:
     from pokewatch.quarantine import quarantine_rows
 
     started = time.perf_counter()
     with db.connect(settings) as conn:
-        frame = _load_day(conn, source, as_of)
-        previous = _previous_day(conn, source, as_of)
-    run_name = f"{source}-{as_of.isoformat()}" + (f"-{run_id}" if run_id else "")
+        frame = _load_day(conn, source, category, as_of)
+        previous = _previous_day(conn, source, category, as_of)
+    run_name = f"{source}-{category}-{as_of.isoformat()}" + (f"-{run_id}" if run_id else "")
     try:
         report = validate_price_frame(frame, as_of, previous, settings=settings, severities=severities, today=today,
-                                      build_docs=build_docs, run_name=run_name)
+                                      build_docs=build_docs, run_name=run_name, category=category,
+                                      dataset=f"daily prices (category {category})")
     except ValidationFailed as exc:
         exc.report.seconds = time.perf_counter() - started
         raise

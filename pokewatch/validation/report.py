@@ -94,6 +94,25 @@ def finish(dataset: str, as_of: dt.date | None, rows: int, results: list[dict], 
     return report
 
 
+def combine(reports: list[ValidationReport], started: float) -> ValidationReport:
+    """One day's report from its categories' reports (one report stays as it is)."""
+    if len(reports) == 1:
+        return reports[0]
+    first = reports[0]
+    results = [{**r, "expectation": f"{rep.dataset.rsplit(' ', 1)[-1].rstrip(')')}: {r['expectation']}"}
+               for rep in reports for r in rep.results]
+    reasons: dict[str, int] = {}
+    for rep in reports:
+        for name, n in rep.quarantine_reasons.items():
+            reasons[name] = reasons.get(name, 0) + n
+    return ValidationReport(
+        dataset="daily prices", as_of=first.as_of, rows=sum(r.rows for r in reports), passed=True, results=results,
+        quarantined=sum(r.quarantined for r in reports), quarantine_reasons=reasons,
+        data_docs_path=next((r.data_docs_path for r in reports if r.data_docs_path), None),
+        seconds=time.perf_counter() - started,
+    )
+
+
 def failure_message(report: ValidationReport, critical: list[dict]) -> str:
     day = f" for {report.as_of}" if report.as_of else ""
     # A broken schema makes the value checks of the same column unevaluable: name the cause first.

@@ -1,5 +1,5 @@
--- landed_prices: the prices training, scoring and analysts may read: only days whose landing completed
--- (pokewatch.landings). A day half-written by a failed landing is never seen. The one reader of prices.
+-- landed_prices: the prices training, scoring and analysts may read: only (source, category, day)s whose landing
+-- completed (pokewatch.landings). A day half-written by a failed landing is never seen. The one reader of prices.
 drop view if exists pokewatch.landed_prices cascade;
 
 create view pokewatch.landed_prices as
@@ -12,7 +12,7 @@ with prices as (
 
 landings as (
 
-    select source, as_of from pokewatch.landings
+    select source, category_id, as_of from pokewatch.landings
 
 ),
 
@@ -20,6 +20,7 @@ final as (
 
     select
         prices.source,
+        prices.category_id,
         prices.as_of,
         prices.product_id,
         prices.variant,
@@ -31,7 +32,10 @@ final as (
         prices.direct_low
 
     from prices
-    join landings on landings.source = prices.source and landings.as_of = prices.as_of
+    join landings
+        on landings.source = prices.source
+        and landings.category_id = prices.category_id
+        and landings.as_of = prices.as_of
 
 )
 
@@ -40,6 +44,7 @@ select * from final;
 comment on view pokewatch.landed_prices is
     'Prices of completely landed days only (a day is landed once pokewatch.landings has its row): what training and scoring read.';
 comment on column pokewatch.landed_prices.source is 'Where the price came from, e.g. "tcgcsv".';
+comment on column pokewatch.landed_prices.category_id is 'TCGplayer category: 3 English, 85 Japanese.';
 comment on column pokewatch.landed_prices.as_of is 'Day the price is for.';
 comment on column pokewatch.landed_prices.product_id is 'TCGplayer product id.';
 comment on column pokewatch.landed_prices.variant is 'Printing variant, e.g. "Holofoil".';

@@ -1,5 +1,6 @@
 -- latest_signals: one row per card variant, its newest signal (latest day, then newest model version),
--- with the card's name, number, rarity and set. Reads base tables only (no other view).
+-- with the card's name, number, rarity and set (from the catalogue view).
+-- requires: catalogue
 drop view if exists pokewatch.latest_signals cascade;
 
 create view pokewatch.latest_signals as
@@ -19,15 +20,16 @@ newest as (
 
 ),
 
-cards as (
+newest_day as (
 
-    select product_id, set_id, name, number, rarity from pokewatch.cards
+    select max(as_of) as as_of from signals
 
 ),
 
-sets as (
+catalogue as (
 
-    select set_id, name, abbreviation from pokewatch.sets
+    select product_id, card_name, card_number, rarity, set_id, set_name, set_code, category_id, language
+    from pokewatch.catalogue
 
 ),
 
@@ -36,10 +38,10 @@ final as (
     select
         newest.product_id,
         newest.variant,
-        cards.name as card_name,
-        cards.number as card_number,
-        cards.rarity,
-        sets.name as set_name,
+        catalogue.card_name,
+        catalogue.card_number,
+        catalogue.rarity,
+        catalogue.set_name,
         newest.as_of,
         newest.market_price,
         newest.fair_price,
@@ -52,12 +54,15 @@ final as (
         newest.model_version,
         newest.run_id,
         newest.scored_at,
-        cards.set_id,
-        sets.abbreviation as set_abbreviation
+        catalogue.set_id,
+        catalogue.set_code,
+        catalogue.category_id,
+        catalogue.language,
+        newest.as_of = newest_day.as_of as is_current
 
     from newest
-    left join cards on cards.product_id = newest.product_id
-    left join sets on sets.set_id = cards.set_id
+    cross join newest_day
+    left join catalogue on catalogue.product_id = newest.product_id
 
 )
 
@@ -84,4 +89,7 @@ comment on column pokewatch.latest_signals.model_version is 'Model version that 
 comment on column pokewatch.latest_signals.run_id is 'PokeWatch run that published it.';
 comment on column pokewatch.latest_signals.scored_at is 'When it was written.';
 comment on column pokewatch.latest_signals.set_id is 'TCGplayer group id of the set.';
-comment on column pokewatch.latest_signals.set_abbreviation is 'Short set code, e.g. "SSP".';
+comment on column pokewatch.latest_signals.set_code is 'Set code, e.g. "SV2a" (TCGplayer''s prefix) or TCGdex''s set id.';
+comment on column pokewatch.latest_signals.category_id is 'TCGplayer category: 3 English, 85 Japanese.';
+comment on column pokewatch.latest_signals.language is 'en or ja.';
+comment on column pokewatch.latest_signals.is_current is 'True when this signal is from the newest scored day; false means the series was not scored that day (e.g. no market price today) and this is an older signal.';

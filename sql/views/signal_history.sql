@@ -1,5 +1,6 @@
 -- signal_history: a card's signals over time, one row per card variant and day (the newest model version
 -- that scored it that day), with the previous day's signal so flips are easy to find.
+-- requires: catalogue
 drop view if exists pokewatch.signal_history cascade;
 
 create view pokewatch.signal_history as
@@ -31,15 +32,10 @@ with_previous as (
 
 ),
 
-cards as (
+catalogue as (
 
-    select product_id, set_id, name, number, rarity from pokewatch.cards
-
-),
-
-sets as (
-
-    select set_id, name from pokewatch.sets
+    select product_id, card_name, card_number, rarity, set_id, set_name, set_code, category_id, language
+    from pokewatch.catalogue
 
 ),
 
@@ -48,10 +44,10 @@ final as (
     select
         with_previous.product_id,
         with_previous.variant,
-        cards.name as card_name,
-        cards.number as card_number,
-        cards.rarity,
-        sets.name as set_name,
+        catalogue.card_name,
+        catalogue.card_number,
+        catalogue.rarity,
+        catalogue.set_name,
         with_previous.as_of,
         with_previous.market_price,
         with_previous.fair_price,
@@ -68,8 +64,7 @@ final as (
         with_previous.run_id
 
     from with_previous
-    left join cards on cards.product_id = with_previous.product_id
-    left join sets on sets.set_id = cards.set_id
+    left join catalogue on catalogue.product_id = with_previous.product_id
 
 )
 

@@ -2,6 +2,7 @@
 --   expected_gain_usd = |fair_price - market_price| - cost_share * market_price
 -- cost_share is the cost each signal's decision cleared, stored on the signal: the view never assumes its own.
 -- "Today" = the newest day with signals.
+-- requires: catalogue
 drop view if exists pokewatch.top_opportunities cascade;
 
 create view pokewatch.top_opportunities as
@@ -34,15 +35,10 @@ gains as (
 
 ),
 
-cards as (
+catalogue as (
 
-    select product_id, set_id, name, number, rarity from pokewatch.cards
-
-),
-
-sets as (
-
-    select set_id, name from pokewatch.sets
+    select product_id, card_name, card_number, rarity, set_id, set_name, set_code, category_id, language
+    from pokewatch.catalogue
 
 ),
 
@@ -53,10 +49,10 @@ final as (
         rank() over (partition by gains.signal order by gains.expected_gain_usd desc) as rank_in_signal,
         gains.product_id,
         gains.variant,
-        cards.name as card_name,
-        cards.number as card_number,
-        cards.rarity,
-        sets.name as set_name,
+        catalogue.card_name,
+        catalogue.card_number,
+        catalogue.rarity,
+        catalogue.set_name,
         gains.signal,
         gains.market_price,
         gains.fair_price,
@@ -73,8 +69,7 @@ final as (
         gains.run_id
 
     from gains
-    left join cards on cards.product_id = gains.product_id
-    left join sets on sets.set_id = cards.set_id
+    left join catalogue on catalogue.product_id = gains.product_id
 
 )
 

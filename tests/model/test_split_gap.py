@@ -20,7 +20,8 @@ def test_long_history_gets_a_gap_between_fit_and_calibration(shared_dir):
 
 
 def test_a_short_history_fits_up_to_calibration():
-    panel = build_panel(read_price_history(SAMPLE_PRICES))
+    history = read_price_history(SAMPLE_PRICES)
+    panel = build_panel(history[history["as_of"] >= dt.date(2025, 9, 21)])  # the 36-day catalogue's span
     split = time_split(panel.day_index(dt.date(2025, 10, 26)), horizon=7, holdout_days=7)
     assert split.fit_days[-1] == split.calibration_days[0] - 1
     assert fit_end_before(MIN_GAPPED_FIT_DAYS + 8, 7) == MIN_GAPPED_FIT_DAYS

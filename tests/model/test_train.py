@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from pokewatch import demo, scoring, registry, train
+from pokewatch import demo, registry, scoring, train
 from pokewatch.evaluate import BASELINES
 
 

@@ -171,8 +171,8 @@ TCGCSV_LAST_UPDATED = "2025-10-26T20:05:38+0000"
 class TcgcsvData:
     """Real bodies for the tcgcsv mirror of 2025-10-26, built once per session."""
 
-    groups: list[dict]  # derived from Groups_3_pokemon.csv
-    prices: dict[int, bytes]  # real archive members `2025-10-26/3/{gid}/prices`
+    groups: list[dict]  # derived from Groups_3_pokemon.csv (English) and Groups_85_pokemon_japan.csv (Japanese)
+    prices: dict[int, bytes]  # real archive members `2025-10-26/{category}/{gid}/prices`
     products_604: list[dict]  # derived from ProductsAndPrices_3_604_BaseSet.csv
     archive: Path  # the real prices-2025-10-26.ppmd.7z
     fixtures: Path
@@ -183,11 +183,12 @@ def load_tcgcsv_data(shared: Path, workdir: Path) -> TcgcsvData:
 
     archive = shared / "data/tcgcsv/prices-2025-10-26.ppmd.7z"
     with py7zr.SevenZipFile(archive) as z:
-        wanted = [n for n in z.getnames() if n.startswith(f"{TCGCSV_DAY}/3/") and n.endswith("/prices")]
+        wanted = [n for n in z.getnames() if n.split("/")[1:2] in (["3"], ["85"]) and n.endswith("/prices")]
         z.extract(path=workdir, targets=wanted)
     prices = {int(name.split("/")[2]): (workdir / name).read_bytes() for name in wanted}
     return TcgcsvData(
-        groups=_groups(shared / "data/tcgcsv/Groups_3_pokemon.csv"),
+        groups=_groups(shared / "data/tcgcsv/Groups_3_pokemon.csv")
+        + _japanese_groups(shared / "data/tcgcsv_japan/Groups_85_pokemon_japan.csv", set(prices)),
         prices=prices,
         products_604=_products(shared / "fixtures/tcgcsv/ProductsAndPrices_3_604_BaseSet.csv"),
         archive=archive,
@@ -204,6 +205,13 @@ def _groups(path: Path) -> list[dict]:
             for r in csv.reader(fh)
             if r
         ]
+
+
+def _japanese_groups(path: Path, priced: set[int]) -> list[dict]:
+    # Derived: the Japanese list has groupId and name only; served are the sets whose prices the archive holds.
+    with path.open(newline="", encoding="utf-8") as fh:
+        return [{"groupId": int(r["groupId"]), "name": r["name"], "categoryId": 85}
+                for r in csv.DictReader(fh) if int(r["groupId"]) in priced]
 
 
 def _products(path: Path) -> list[dict]:
@@ -242,18 +250,22 @@ def envelope(results: list, total: bool = True) -> bytes:
 
 
 def tcgcsv_mirror(data: TcgcsvData, groups: list[int] | None = None) -> Mirror:
-    """A tcgcsv mirror of 2025-10-26: every Pokémon set (or only `groups`), real prices, the real archive.
+    """A tcgcsv mirror of 2025-10-26: every English (3) and Japanese (85) Pokémon set (or only `groups`), real
+    prices, the real archive.
 
     Products are real for Base Set (604) only; other sets answer an empty products list (no recording).
     """
     mirror = Mirror()
     served = [g for g in data.groups if groups is None or g["groupId"] in groups]
     mirror.route("/last-updated.txt", (200, {"Content-Type": "text/plain"}, TCGCSV_LAST_UPDATED.encode()))
-    mirror.route("/tcgplayer/3/groups", envelope(served))
-    for group in served:
-        gid = group["groupId"]
-        mirror.route(f"/tcgplayer/3/{gid}/prices", data.prices[gid])
-        mirror.route(f"/tcgplayer/3/{gid}/products", envelope(data.products_604 if gid == 604 else []))
+    for category in (3, 85):
+        mine = [g for g in served if g["categoryId"] == category]
+        mirror.route(f"/tcgplayer/{category}/groups", envelope(mine))
+        for group in mine:
+            gid = group["groupId"]
+            mirror.route(f"/tcgplayer/{category}/{gid}/prices", data.prices[gid])
+            mirror.route(f"/tcgplayer/{category}/{gid}/products",
+                         envelope(data.products_604 if gid == 604 else []))
     archive = (200, {"Content-Type": "application/x-7z-compressed"}, data.archive.read_bytes())
     mirror.route(f"/archive/tcgplayer/prices-{TCGCSV_DAY}.ppmd.7z", archive)
     return mirror

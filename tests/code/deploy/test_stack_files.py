@@ -222,7 +222,7 @@ def test_deployments_file():
 
 
 def test_serve_builds_the_same_deployments():
-    from flows.serve import deployments, deployment_specs
+    from flows.serve import deployment_specs, deployments
 
     built = {d.name: d for d in deployments("Europe/Paris")}
     present = {s["name"] for s in deployment_specs()

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from pokewatch import db
+from pokewatch.settings import get_settings
 
 DAY = dt.date(2025, 10, 26)
 
@@ -72,3 +73,24 @@ def test_the_source_reaches_every_stage(flow_settings):
     assert results["validate"].rows > 0 and results["train"].rows > 0
     assert results["score"].rows == landed
     assert runs == [("failed",), ("succeeded",)]
+
+
+def test_a_day_the_source_has_not_published_is_retried_then_skipped_and_nothing_lands(flow_settings, monkeypatch,
+                                                                                    small_tcgcsv_mirror):
+    """tcgcsv still serves 2025-10-26 when the run for 2025-10-27 starts: the collect task retries (here once, at
+    once), then the run ends in a Completed state named Skipped, recorded in pokewatch.runs; no day is relabelled."""
+    from flows.nightly import nightly
+
+    monkeypatch.setenv("POKEWATCH_TCGCSV_BASE_URL", small_tcgcsv_mirror.url)
+    monkeypatch.setenv("POKEWATCH_SOURCE_RETRIES", "1")
+    monkeypatch.setenv("POKEWATCH_SOURCE_RETRY_DELAY_SECONDS", "0")
+    get_settings.cache_clear()
+    state = nightly(as_of=DAY + dt.timedelta(days=1), return_state=True)
+    assert state.is_completed() and state.name == "Skipped"
+    assert "tcgcsv has not published 2025-10-27 yet: it serves 2025-10-26" in state.message
+    assert small_tcgcsv_mirror.hits("/last-updated.txt") == 2  # first try and one retry
+    with db.connect(flow_settings) as conn:
+        assert conn.execute("select count(*) from pokewatch.prices").fetchone() == (0,)
+        run = conn.execute("select as_of, status, error from pokewatch.runs").fetchall()
+    assert len(run) == 1 and run[0][:2] == (DAY + dt.timedelta(days=1), "skipped")
+    assert "has not published" in run[0][2]

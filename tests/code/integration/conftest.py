@@ -40,8 +40,14 @@ def mirror():
 
 
 @pytest.fixture
-def fast(settings) -> Settings:
-    """The test's settings with small retry budgets so fault tests stay fast."""
-    return settings.model_copy(
+def english(settings) -> Settings:
+    """The test's settings with the English catalogue only (category 3): counts as tcgcsv's category-3 publish."""
+    return settings.model_copy(update={"categories": [3]})
+
+
+@pytest.fixture
+def fast(english) -> Settings:
+    """English-only settings with small retry budgets so fault tests stay fast."""
+    return english.model_copy(
         update={"http_max_attempts": 3, "http_max_retry_seconds": 5, "http_timeout_seconds": 1, "http_concurrency": 4}
     )

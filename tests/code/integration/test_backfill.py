@@ -1,4 +1,5 @@
-"""backfill() with tcgcsv's real archive of 2025-10-26: every category-3 row lands, once."""
+"""backfill() with tcgcsv's real archive of 2025-10-26, English catalogue: every category-3 row lands, once
+(both catalogues: tests/code/integration/test_catalogues.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import shutil
 import pytest
 from rich.console import Console
 
-from pokewatch.collect import backfill, backfill_table
+from pokewatch.backfill import backfill, backfill_table
 from pokewatch.sources.archive import read_archive
 from pokewatch.sources.base import SourceError
 from tests.conftest import ARCHIVE_7Z
@@ -18,11 +19,11 @@ ARCHIVE_ROWS = 42_871  # category 3 of prices-2025-10-26.ppmd.7z, 210 sets (coun
 PRICED_SETS = 207  # three of the 210 members hold an empty results list
 
 
-def test_backfill_from_a_folder_lands_every_row_once(settings, conn, tmp_path):
+def test_backfill_from_a_folder_lands_every_row_once(english, conn, tmp_path):
     folder = tmp_path / "archives"
     folder.mkdir()
     shutil.copy(ARCHIVE_7Z, folder)
-    first = backfill(settings, archive_dir=folder, progress=False)
+    first = backfill(english, archive_dir=folder, progress=False)
     day = first.days[0]
     print(f"backfill of the archive day: {day.rows} rows in {day.seconds:.2f} s")
     assert [(d.as_of, d.status, d.rows, d.inserted) for d in first.days] == [(DAY, "landed", ARCHIVE_ROWS, ARCHIVE_ROWS)]
@@ -32,7 +33,7 @@ def test_backfill_from_a_folder_lands_every_row_once(settings, conn, tmp_path):
         PRICED_SETS,
     )
 
-    again = backfill(settings, archive_dir=folder, progress=False)
+    again = backfill(english, archive_dir=folder, progress=False)
     assert [(d.status, d.rows) for d in again.days] == [("skipped", 0)]
     assert conn.execute("select count(*) from pokewatch.prices").fetchone()[0] == ARCHIVE_ROWS
 
@@ -40,37 +41,37 @@ def test_backfill_from_a_folder_lands_every_row_once(settings, conn, tmp_path):
     assert "2025-10-26" in text and "skipped" in text
 
 
-def test_backfill_downloads_reports_missing_days_and_resumes(settings, conn, tcgcsv_mirror):
-    result = backfill(settings, DAY - dt.timedelta(days=1), DAY, base_url=tcgcsv_mirror.url, progress=False)
+def test_backfill_downloads_reports_missing_days_and_resumes(english, conn, tcgcsv_mirror):
+    result = backfill(english, DAY - dt.timedelta(days=1), DAY, base_url=tcgcsv_mirror.url, progress=False)
     assert [(d.as_of, d.status) for d in result.days] == [(DAY - dt.timedelta(days=1), "missing"), (DAY, "landed")]
     assert result.rows == ARCHIVE_ROWS and result.ok
-    assert (settings.home_dir / "raw" / "tcgcsv-archive" / "prices-2025-10-26.ppmd.7z").exists()
+    assert (english.home_dir / "raw" / "tcgcsv-archive" / "prices-2025-10-26.ppmd.7z").exists()
 
-    again = backfill(settings, DAY, DAY, base_url=tcgcsv_mirror.url, progress=False)
+    again = backfill(english, DAY, DAY, base_url=tcgcsv_mirror.url, progress=False)
     assert [d.status for d in again.days] == ["skipped"]
     assert tcgcsv_mirror.hits("/archive/tcgplayer/prices-2025-10-26.ppmd.7z") == 1
     assert _render(backfill_table(result)).count("missing") == 1
 
 
-def test_a_broken_archive_fails_its_day_only(settings, conn, tmp_path):
+def test_a_broken_archive_fails_its_day_only(english, conn, tmp_path):
     folder = tmp_path / "archives"
     folder.mkdir()
     shutil.copy(ARCHIVE_7Z, folder)
     (folder / "prices-2025-10-25.ppmd.7z").write_bytes(ARCHIVE_7Z.read_bytes()[:100_000])  # cut short
-    result = backfill(settings, archive_dir=folder, progress=False)
+    result = backfill(english, archive_dir=folder, progress=False)
     assert [(d.as_of.isoformat(), d.status) for d in result.days] == [("2025-10-25", "failed"), ("2025-10-26", "landed")]
     assert "prices-2025-10-25.ppmd.7z" in result.days[0].error and not result.ok
     assert conn.execute("select array_agg(as_of) from pokewatch.landings").fetchone()[0] == [DAY]
 
 
 def test_read_archive_keeps_only_the_category(tmp_path):
-    frame = read_archive(ARCHIVE_7Z, category=3)
+    frame = read_archive(ARCHIVE_7Z, [3])
     assert len(frame) == ARCHIVE_ROWS and set(frame["as_of"]) == {DAY}
 
 
-def test_backfill_needs_a_start(settings):
+def test_backfill_needs_a_start(english):
     with pytest.raises(SourceError, match="needs a start day"):
-        backfill(settings, progress=False)
+        backfill(english, progress=False)
 
 
 def _render(table) -> str:

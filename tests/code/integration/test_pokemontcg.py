@@ -53,7 +53,8 @@ def test_cards_are_mapped_through_the_catalogue_and_unmapped_ones_reported(fast,
     collect(fast, DAY, base_url=small_tcgcsv_mirror.url)  # Base Set (604) products with card numbers
     # The recorded 250-card page (totalCount 13438), then the recorded empty page ends the paging.
     pages(mirror, {1: recorded("v2_cards_page1_pageSize250_2021-06"), 2: recorded("v2_cards_q_generations_basic_page2_empty")})
-    result = collect(fast, DAY, "pokemontcg", f"{mirror.url}/v2")
+    result = collect(fast, None, "pokemontcg", f"{mirror.url}/v2")  # the day its prices carry: 2021/06/09
+    assert result.as_of == dt.date(2021, 6, 9)
     assert result.unmapped == 248 and "2 of 250 cards tied to TCGplayer products; 248 unmapped" in result.note
     landed = conn.execute(
         "select product_id, variant, market from pokewatch.prices where source = 'pokemontcg' order by product_id"
@@ -63,13 +64,16 @@ def test_cards_are_mapped_through_the_catalogue_and_unmapped_ones_reported(fast,
         "Base",
         dt.date(1999, 1, 9),
     )
-    assert conn.execute("select rows from pokewatch.landings where source = 'pokemontcg'").fetchone() == (2,)
+    assert conn.execute("select as_of, rows from pokewatch.landings where source = 'pokemontcg'").fetchone() == (
+        dt.date(2021, 6, 9), 2)
+    with pytest.raises(SourceError, match="pokemontcg has not published 2025-10-26 yet: it serves 2021-06-09 .*nothing landed"):
+        collect(fast, DAY, "pokemontcg", f"{mirror.url}/v2")
 
 
 def test_cardmarket_eur_prices_land_even_for_unmapped_cards(fast, conn, mirror, recorded):
     card = recorded("docs_example_card_swsh4-25_with_cardmarket")  # the docs sample is the card object itself
     pages(mirror, {1: {"data": [card], "page": 1, "pageSize": 250, "count": 1, "totalCount": 1}})  # derived envelope
-    result = collect(fast, DAY, "pokemontcg", f"{mirror.url}/v2", set_ids=["swsh4"])
+    result = collect(fast, None, "pokemontcg", f"{mirror.url}/v2", set_ids=["swsh4"])
     assert result.unmapped == 1 and result.rows == 0
     row = conn.execute(
         "select card_id, product_id, currency, trend, avg30 from pokewatch.cardmarket_prices"

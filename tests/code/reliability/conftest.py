@@ -20,8 +20,8 @@ from sqlalchemy.engine import make_url
 
 from pokewatch import db
 from pokewatch.settings import PROJECT_DIR, Settings
-from tests.conftest import _admin
 from tests.code.integration.conftest import fast, small_tcgcsv_mirror, tcgcsv_data  # noqa: F401  (re-exported fixtures)
+from tests.conftest import _admin
 
 DAY = dt.date(2025, 10, 26)  # the demo sample's last day
 FAKE_PPT_KEY = "ppt-FAKE-KEY-7f3a9c1e55d24b0c"

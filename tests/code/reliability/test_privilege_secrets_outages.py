@@ -12,8 +12,18 @@ import pytest
 from pokewatch import db, roles
 from tests.code.sql.test_roles import login
 
-from .conftest import (DAY, DB_PASSWORD, FAKE_PPT_KEY, FAKE_TCG_KEY, champion, cli_env, closed_port, run_cli,
-                       snapshot, with_password)
+from .conftest import (
+    DAY,
+    DB_PASSWORD,
+    FAKE_PPT_KEY,
+    FAKE_TCG_KEY,
+    champion,
+    cli_env,
+    closed_port,
+    run_cli,
+    snapshot,
+    with_password,
+)
 
 DENIED = (psycopg.errors.InsufficientPrivilege,)
 

@@ -21,8 +21,8 @@ from sqlalchemy.engine import make_url
 from pokewatch import db
 from pokewatch.publish import publish_signals
 from pokewatch.settings import PROJECT_DIR
-from tests.conftest import HISTORY_PARQUET
 from tests.code.sql.catalogue import DAY, catalogue_signals
+from tests.conftest import HISTORY_PARQUET
 
 pytestmark = pytest.mark.slow
 

@@ -10,7 +10,7 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy.engine import make_url
 
-from pokewatch import db, roles
+from pokewatch import db, roles, schema
 from pokewatch.publish import publish_signals
 from pokewatch.settings import Settings
 
@@ -76,7 +76,7 @@ def test_the_reader_cannot_change_or_create_anything(with_roles, statement):
 
 
 def test_the_reader_reads_every_table_and_view_even_after_init_recreates_the_views(with_roles):
-    db.migrate(with_roles)  # drops and re-creates every view: default privileges must cover them again
+    schema.migrate(with_roles)  # drops and re-creates every view: default privileges must cover them again
     with db.connect(with_roles) as owner:
         relations = [r[0] for r in owner.execute(
             "select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace "

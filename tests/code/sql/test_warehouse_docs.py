@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from pokewatch import db, model_store
+from pokewatch import model_store, schema
 
 DAY = dt.date(2025, 10, 26)
 # Tables of 0001 and 0004; tables other engineers add (quarantine, sources, ...) carry their own comments.
@@ -64,8 +64,8 @@ def test_every_table_view_and_column_is_documented(conn):
 
 def test_init_twice_recreates_the_views_with_their_comments(settings, conn):
     conn.commit()
-    assert db.migrate(settings) == []
-    assert db.migrate(settings) == []
+    assert schema.migrate(settings) == []
+    assert schema.migrate(settings) == []
     comments = dict(conn.execute(
         "select c.relname, obj_description(c.oid, 'pg_class') from pg_class c "
         "join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'pokewatch' and c.relkind = 'v'"

@@ -7,7 +7,14 @@ import pandas as pd
 import pytest
 
 from pokewatch.demo import SAMPLE_PRICES
-from pokewatch.features import FEATURES, build_panel, feature_arrays, frame_for_days, target_array
+from pokewatch.features import (
+    FEATURE_LOOKBACK_DAYS,
+    FEATURES,
+    build_panel,
+    feature_arrays,
+    frame_for_days,
+    target_array,
+)
 from pokewatch.sources.files import read_price_history
 
 
@@ -49,14 +56,15 @@ def test_flat_share_and_days_observed_are_in_range(history):
     features = feature_arrays(build_panel(history))
     flat = features["flat_share_30"][~np.isnan(features["flat_share_30"])]
     assert ((flat >= 0) & (flat <= 1)).all()
-    assert features["days_observed"].max() <= 36
+    assert features["days_observed"].max() <= 30  # counted over the last 30 days
 
 
 def test_features_of_a_day_do_not_depend_on_how_much_older_history_is_loaded(history):
     """Training loads more history than scoring: the same day must get the same features either way."""
     last = history["as_of"].max()
     full = build_panel(history)
-    recent = build_panel(history[history["as_of"] > dt.date(2025, 9, 24)])  # 32 of the 36 days
+    # what scoring loads (the sample holds 627 days)
+    recent = build_panel(history[history["as_of"] > last - dt.timedelta(days=FEATURE_LOOKBACK_DAYS)])
     a = frame_for_days(full, [full.day_index(last)]).set_index(["product_id", "variant"])
     b = frame_for_days(recent, [recent.day_index(last)]).set_index(["product_id", "variant"])
     a = a.loc[b.index]

@@ -9,10 +9,9 @@ import pandas as pd
 import pytest
 
 from pokewatch import db
-from pokewatch.settings import PROJECT_DIR
-from pokewatch.validation import gx_runner
 from pokewatch.landing import land_prices
-from pokewatch.validation import ValidationFailed, build_data_docs, validate_prices
+from pokewatch.settings import PROJECT_DIR
+from pokewatch.validation import ValidationFailed, build_data_docs, gx_runner, validate_prices
 
 from .conftest import DAY, PREVIOUS_DAY, TODAY
 
@@ -98,7 +97,7 @@ def test_critical_failure_changes_nothing_downstream(warehouse, today, defect):
     with pytest.raises(ValidationFailed) as caught:
         validate_prices(warehouse, DAY, run_id=run_id, build_docs=False, today=TODAY)
     message = str(caught.value)
-    assert message.startswith(f"daily prices for {DAY} failed critical expectation"), message
+    assert message.startswith(f"daily prices (category 3) for {DAY} failed critical expectation"), message
     for fragment in expected:
         assert fragment in message, message
     assert caught.value.report.critical_failures

@@ -1,0 +1,49 @@
+"""The `pokewatch` command on both catalogues, as a person runs it: cards found by name or the seed's id, names and
+unnamed counts in `status`, and a day the source does not serve refused in one line with nothing landed."""
+
+from __future__ import annotations
+
+import json
+
+from pokewatch import db
+from tests.code.reliability.conftest import cli_env, run_cli, snapshot
+
+
+def test_signals_finds_a_card_by_english_name_and_a_japanese_one_by_the_seed_s_id(trained_settings):
+    env = cli_env(trained_settings)
+    english = run_cli("signals", "--card", "charizard 004/102", "--format", "json", env=env)
+    assert english.returncode == 0, english.stderr
+    rows = json.loads(english.stdout)
+    assert rows and {r["product_id"] for r in rows} == {42382}  # Base Set Charizard, every variant scored
+    assert {r["card_name"] for r in rows} == {"Charizard"}
+    japanese = run_cli("signals", "--card", "sv4a_shiny_treasure_ex_mew_ex___347_190", "--format", "json", env=env)
+    assert japanese.returncode == 0, japanese.stderr
+    rows = json.loads(japanese.stdout)
+    assert rows and {(r["product_id"], r["card_name"]) for r in rows} == {(567746, "ミュウex")}
+    nothing = run_cli("signals", "--card", "no such card anywhere", "--format", "json", env=env)
+    assert nothing.returncode == 0 and json.loads(nothing.stdout) == []
+
+
+def test_status_counts_the_products_no_source_names(trained_settings):
+    with db.connect(trained_settings) as conn:
+        expected = conn.execute(
+            "select count(*) from pokewatch.cards k where not exists (select 1 from pokewatch.catalogue c "
+            "where c.product_id = k.product_id and c.card_name is not null)").fetchone()[0]
+        products = conn.execute("select count(*) from pokewatch.cards").fetchone()[0]
+    assert 0 < expected < 0.1 * products  # the shipped reference names more than 90 % of the demo's products
+    out = run_cli("status", env=cli_env(trained_settings))
+    assert out.returncode == 0, out.stderr
+    counts = json.loads(next(line for line in out.stdout.splitlines() if line.startswith("{")))
+    assert counts["unnamed_products"] == expected
+
+
+def test_collect_for_a_day_the_source_does_not_serve_is_one_line_and_lands_nothing(demo_settings,
+                                                                                   small_tcgcsv_mirror):
+    before = snapshot(demo_settings)
+    out = run_cli("collect", "--as-of", "2025-10-01",
+                  env=cli_env(demo_settings, POKEWATCH_TCGCSV_BASE_URL=small_tcgcsv_mirror.url))
+    assert out.returncode == 1
+    lines = [line for line in out.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "Traceback" not in out.stderr, out.stderr
+    assert "tcgcsv serves 2025-10-26" in lines[0] and "not 2025-10-01" in lines[0] and "nothing landed" in lines[0]
+    assert snapshot(demo_settings) == before
