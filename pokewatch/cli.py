@@ -163,11 +163,16 @@ def _print_run_summary(results: dict) -> None:
         table.add_row("validate", results["validate"].summary())
     if "train" in results:
         t = results["train"]
-        table.add_row("train", f"version {t.version} {'promoted' if t.promoted else 'kept champion'}: {t.reason}")
+        kept = f"kept champion v{t.champion_version}" if t.champion_version else "not promoted (no champion)"
+        table.add_row("train", f"version {t.version} {'promoted' if t.promoted else kept}: {t.reason}")
+        m = t.metrics
+        table.add_row("skill", f"held-out MAPE {m['mape']:.3%} vs last price {m['last_price_mape']:.3%} on the same "
+                      f"{m['skill_n']:,} rows: skill {m['skill'] * 100:+.3f} pts, {get_settings().skill_level:.0%} interval "
+                      f"{m['skill_low'] * 100:+.3f}..{m['skill_high'] * 100:+.3f}")
     if "score" in results:
         s = results["score"]
-        table.add_row("score", f"{s.rows:,} signals by model v{s.model_version}: "
-                      + ", ".join(f"{k} {v:,}" for k, v in s.counts.items()))
+        by = f"model v{s.model_version}" if s.model_version else "last price (no model has an edge)"
+        table.add_row("score", f"{s.rows:,} signals by {by}: " + ", ".join(f"{k} {v:,}" for k, v in s.counts.items()))
     console.print(table)
 
 

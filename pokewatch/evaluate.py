@@ -71,3 +71,33 @@ def slice_metrics(test: pd.DataFrame, fair, low, high) -> list[dict]:
                 "last_price_mape": base["mape"],
             })
     return rows
+
+
+def paired_skill(test: pd.DataFrame, predicted, baseline: str = "last_price", level: float = 0.90,
+                 n_boot: int = 1000, seed: int = 0) -> dict[str, float]:
+    """How much the model beats a baseline on the same held-out rows, with a bootstrap interval.
+
+    skill = baseline MAPE − model MAPE, in MAPE points (> 0: the model is better), over rows where both have a
+    forecast. The interval resamples whole series (a series' held-out days are not independent draws), with
+    Poisson weights, and takes the central `level` quantiles. A model is better than the baseline only when the
+    lower end is above zero.
+    """
+    actual = test["target"].to_numpy(float)
+    model, naive = np.asarray(predicted, float), test[f"baseline_{baseline}"].to_numpy(float)
+    ok = np.isfinite(actual) & (actual > 0) & np.isfinite(model) & np.isfinite(naive)
+    diff = (np.abs(naive[ok] - actual[ok]) - np.abs(model[ok] - actual[ok])) / actual[ok]
+    if not diff.size:
+        return {"skill": float("nan"), "skill_low": float("nan"), "skill_high": float("nan"), "n": 0,
+                "series": 0}
+    series = pd.factorize(pd.MultiIndex.from_frame(test.loc[ok, ["product_id", "variant"]]))[0]
+    sums = np.bincount(series, weights=diff)
+    counts = np.bincount(series).astype(float)
+    rng = np.random.default_rng(seed)
+    draws = []
+    for start in range(0, n_boot, 100):  # 100 resamples at a time keeps memory at 100 × series
+        weights = rng.poisson(1.0, size=(min(100, n_boot - start), len(sums))).astype(float)
+        draws.append((weights @ sums) / np.maximum(weights @ counts, 1.0))
+    draws = np.concatenate(draws)
+    tail = (1 - level) / 2
+    return {"skill": float(diff.mean()), "skill_low": float(np.quantile(draws, tail)),
+            "skill_high": float(np.quantile(draws, 1 - tail)), "n": int(diff.size), "series": int(len(sums))}

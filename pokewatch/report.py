@@ -41,10 +41,14 @@ def opportunities(top, signal: str, n: int = 5) -> str:
     )
 
 
+def _by(version: int) -> str:
+    return f"with model version {version}" if version else "at the last price: no model beats it (all HOLD)"
+
+
 def signals_markdown(result) -> str:
     counts = " · ".join(f"{k}: {v}" for k, v in result.counts.items())
     return (
-        f"## Signals\n\n{result.rows} signals published with model version {result.model_version} ({counts}).\n\n"
+        f"## Signals\n\n{result.rows} signals published {_by(result.model_version)} ({counts}).\n\n"
         f"### Biggest BUY\n\n{opportunities(result.top, 'BUY')}\n\n### Biggest SELL\n\n{opportunities(result.top, 'SELL')}\n"
     )
 

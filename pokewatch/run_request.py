@@ -14,7 +14,7 @@ from pokewatch import db, landing
 from pokewatch import demo as demo_sample
 from pokewatch.schedule import nightly_day
 from pokewatch.settings import Settings, check_source
-from pokewatch.signals import DEMO_COSTS, SignalRule
+from pokewatch.signals import SignalRule
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class RunRequest:
 def resolve(settings: Settings, *, as_of: dt.date | None = None, skip_collect: bool = False, demo: bool = False,
             source: str = "tcgcsv", round_trip_cost: float | None = None, min_gain_dollars: float | None = None,
             scheduled_start: dt.datetime | None = None, scheduled: bool = False) -> RunRequest:
-    """The run's request; the demo runs offline on the shipped sample's last day (its costs, unless given).
+    """The run's request; the demo runs offline on the shipped sample's last day, at the configured costs.
 
     With no day given, a deployment's run (`scheduled`) expects the day before its scheduled start; a run by
     hand that collects takes the day the source serves; one that does not collect, the day before today.
@@ -37,8 +37,6 @@ def resolve(settings: Settings, *, as_of: dt.date | None = None, skip_collect: b
     check_source(source)
     if demo:
         as_of, skip_collect = as_of or demo_sample.sample_last_day(), True
-        round_trip_cost = DEMO_COSTS["round_trip_cost"] if round_trip_cost is None else round_trip_cost
-        min_gain_dollars = DEMO_COSTS["min_gain_dollars"] if min_gain_dollars is None else min_gain_dollars
     day = as_of
     if day is None and (scheduled or skip_collect):
         day = nightly_day(scheduled_start, settings.timezone)

@@ -34,8 +34,12 @@ PARTITION_COLUMNS = [*SIGNAL_COLUMNS, "market"]
 _VALIDATION_LOCK = threading.Lock()  # Great Expectations contexts are not shared safely between threads
 
 
+# The version signals carry when no model has beaten "last price": fair price = last price, every signal HOLD.
+NO_MODEL = 0
+
+
 class NoChampion(RuntimeError):
-    """No model has earned the champion alias: no signals are written."""
+    """No model has earned the champion alias."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,8 @@ class ScoringRequest:
     lookback_days: int = SCORING_LOOKBACK_DAYS
     # set_id → its first landed day in the window: the release-date fallback, the same in every partition.
     set_first_seen: dict[int, str] = field(default_factory=dict)
+    # With model_version NO_MODEL: why no model is used (the last training decision, with its numbers).
+    no_edge: str = ""
 
 
 @dataclass(frozen=True)
@@ -95,13 +101,28 @@ def champion_version(settings: Settings) -> int:
 
 def request(settings: Settings, as_of: dt.date, run_id: uuid.UUID, rule: SignalRule | None = None,
             source: str = "tcgcsv") -> ScoringRequest:
-    """The day's scoring request: fails with NoChampion before any work, and makes the months' partitions ready."""
-    version = champion_version(settings)
+    """The day's scoring request, and the months' partitions made ready.
+
+    Without a champion (no model has beaten "last price" on held-out rows) the day is still published: every
+    series HOLD at its last price under version NO_MODEL, the reason quoting the last training decision."""
+    no_edge = ""
+    try:
+        version = champion_version(settings)
+    except NoChampion:
+        version = NO_MODEL
     with db.connect(settings) as conn:
         ensure_coming_month(conn, as_of)  # this month's and next month's partitions, ahead of need
         first_seen = history.set_first_seen(conn, as_of, SCORING_LOOKBACK_DAYS, source)
+        if version == NO_MODEL:
+            no_edge = _last_decision(conn)
     return ScoringRequest(as_of, run_id, version, rule or SignalRule.from_settings(settings), source,
-                          set_first_seen=first_seen)
+                          set_first_seen=first_seen, no_edge=no_edge)
+
+
+def _last_decision(conn) -> str:
+    row = conn.execute("select reason from pokewatch.model_metrics where not promoted "
+                       "order by as_of desc, model_version desc limit 1").fetchone()
+    return row[0] if row else "no edge: no model has been trained yet"
 
 
 def plan(settings: Settings, scoring: ScoringRequest) -> ScoringPlan:
@@ -148,16 +169,26 @@ def score_partition(settings: Settings, scoring: ScoringRequest, partition: scal
     today = frame_for_days(panel, [panel.day_index(scoring.as_of)])
     with _VALIDATION_LOCK:
         validation.validate_features(today, dataset="scoring features", severities=settings.validation_severity)  # raises before anything is written
-    model = load_model(settings, scoring.model_version)
-    scored = pd.concat([today, model.predict_band(today)], axis=1)
-    scored = scored[np.isfinite(scored["fair_price"])]
-    out = pd.concat([scored, decide_signals(scored, scoring.rule)], axis=1)
+    if scoring.model_version == NO_MODEL:
+        out = _no_edge_rows(today, scoring.no_edge)
+    else:
+        model = load_model(settings, scoring.model_version)
+        scored = pd.concat([today, model.predict_band(today)], axis=1)
+        scored = scored[np.isfinite(scored["fair_price"])]
+        out = pd.concat([scored, decide_signals(scored, scoring.rule)], axis=1)
     out["market_price"] = out["market"]
     out["model_version"] = scoring.model_version
     out["run_id"] = str(scoring.run_id)
     out["as_of"] = scoring.as_of
     out["cost_share"] = scoring.rule.round_trip_cost
     return out[PARTITION_COLUMNS].reset_index(drop=True)
+
+
+def _no_edge_rows(today: pd.DataFrame, reason: str) -> pd.DataFrame:
+    """No model beats "last price": the honest forecast is the last price, and the signal HOLD."""
+    market = today["market"].to_numpy(float)
+    return today.assign(fair_price=market, fair_low=market, fair_high=market, signal="HOLD", confidence=0.0,
+                        reason=reason, deviation_pct=0.0)
 
 
 def publish(settings: Settings, scoring_plan: ScoringPlan, parts: list[pd.DataFrame], started: float) -> ScoreResult:

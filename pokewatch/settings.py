@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     min_band_coverage: float = 0.75
     max_band_coverage: float = 0.85
     champion_margin: float = 0.0
+    # Skill gate: a model is promoted only when it beats "last price" on the same held-out rows: the lower end of
+    # the bootstrap interval (skill_level) of last-price MAPE − model MAPE (in MAPE points) must exceed min_skill.
+    min_skill: float = 0.0
+    skill_level: float = Field(0.90, gt=0, lt=1)
     slice_tolerance: float = 0.02
     round_trip_cost: float = 0.25
     min_gain_dollars: float = 1.0

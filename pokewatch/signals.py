@@ -31,11 +31,6 @@ class SignalRule:
         )
 
 
-# The demo shows where the market sits outside the calibrated band before costs: on the real sample no
-# move clears the default 25 % round trip (see README, "What the signals say").
-DEMO_COSTS = {"round_trip_cost": 0.0, "min_gain_dollars": 0.0}
-
-
 def decide_signals(frame: pd.DataFrame, rule: SignalRule) -> pd.DataFrame:
     """frame: market, fair_price, fair_low, fair_high, days_observed, flat_share_30 (one row per series).
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from pokewatch import db, model_store, registry
-from pokewatch.evaluate import BASELINES, error_metrics, evaluate, slice_metrics
+from pokewatch.evaluate import BASELINES, error_metrics, evaluate, paired_skill, slice_metrics
 from pokewatch.features import FEATURES, build_panel, frame_for_days
 from pokewatch.history import load_history, load_reference
 from pokewatch.model import FairPriceModel
@@ -34,6 +34,14 @@ class TrainResult:
     slices: list[dict] = field(default_factory=list)
 
 
+def no_edge_reason(settings: Settings, m: dict) -> str:
+    """Why a model does not beat "last price": the numbers that decided, in one line."""
+    return (f"no edge at {settings.horizon_days} days: MAPE {m['mape']:.2%} vs last price "
+            f"{m['last_price_mape']:.2%} on the same {m['skill_n']:,} held-out rows; skill "
+            f"{m['skill'] * 100:+.3f} pts ({settings.skill_level:.0%} interval {m['skill_low'] * 100:+.3f}.."
+            f"{m['skill_high'] * 100:+.3f}) does not clear {settings.min_skill * 100:+.3f}")
+
+
 def decide(settings: Settings, challenger: dict, champion: dict | None, challenger_slices, champion_slices) -> tuple[bool, str]:
     """Gates first, then the champion on the same held-out rows; the reason always says which number decided."""
     m = challenger
@@ -46,6 +54,8 @@ def decide(settings: Settings, challenger: dict, champion: dict | None, challeng
             f"band coverage {m['band_coverage']:.1%} is outside "
             f"{settings.min_band_coverage:.0%}-{settings.max_band_coverage:.0%}"
         )
+    if not m["skill_low"] > settings.min_skill:
+        return False, no_edge_reason(settings, m)
     if champion is None:
         return True, f"first model to pass the gates (MAPE {m['mape']:.2%}, band coverage {m['band_coverage']:.1%})"
     needed = champion["mape"] * (1 - settings.champion_margin)
@@ -97,6 +107,9 @@ def train(settings: Settings, as_of: dt.date, source: str = "tcgcsv") -> TrainRe
     today_fair = model.predict_band(today)["fair_price"]
     coverage = float(np.isfinite(today_fair).mean()) if len(today) else 0.0
     metrics = {**report["model"], "coverage": coverage}
+    skill = paired_skill(test, band["fair_price"], level=settings.skill_level, seed=settings.random_seed)
+    metrics.update({"skill": skill["skill"], "skill_low": skill["skill_low"], "skill_high": skill["skill_high"],
+                    "skill_n": skill["n"]})
     metrics.update({f"{b}_mape": report[b]["mape"] for b in BASELINES})
     metrics.update({f"{b}_median_ape": report[b]["median_ape"] for b in BASELINES})
 

@@ -27,6 +27,8 @@ overall as (
         max(value) filter (where metric = 'rolling_median_7_mape') as rolling_median_7_mape,
         max(value) filter (where metric = 'seed_mean_3_mape') as seed_mean_3_mape,
         max(value) filter (where metric = 'champion_mape') as champion_mape,
+        max(value) filter (where metric = 'skill_low') as skill_low,
+        max(value) filter (where metric = 'skill_high') as skill_high,
         max(recorded_at) as recorded_at
 
     from metrics
@@ -67,6 +69,8 @@ final as (
         overall.seed_mean_3_mape,
         overall.champion_mape,
         overall.last_price_mape - overall.mape as mape_gain_vs_last_price,
+        overall.skill_low as mape_gain_low,
+        overall.skill_high as mape_gain_high,
         worst_slice.worst_slice,
         worst_slice.worst_slice_mape,
         overall.recorded_at
@@ -96,6 +100,8 @@ comment on column pokewatch.model_performance.rolling_median_7_mape is 'MAPE of 
 comment on column pokewatch.model_performance.seed_mean_3_mape is 'MAPE of the 3-day mean baseline.';
 comment on column pokewatch.model_performance.champion_mape is 'MAPE of the then champion on the same rows; null for the first model.';
 comment on column pokewatch.model_performance.mape_gain_vs_last_price is 'last_price_mape - mape: how much better than doing nothing (positive = better).';
+comment on column pokewatch.model_performance.mape_gain_low is 'Lower end of the bootstrap interval (90 % by default, whole series resampled) of mape_gain_vs_last_price; a model is promoted only when it is above zero (the skill gate).';
+comment on column pokewatch.model_performance.mape_gain_high is 'Upper end of the same interval.';
 comment on column pokewatch.model_performance.worst_slice is 'Slice with the highest MAPE, e.g. "price_band=<$1".';
 comment on column pokewatch.model_performance.worst_slice_mape is 'MAPE on that slice.';
 comment on column pokewatch.model_performance.recorded_at is 'When the metrics were written.';

@@ -6,7 +6,8 @@ from pokewatch import registry
 from pokewatch.settings import Settings
 from pokewatch.train import decide
 
-GOOD = {"mape": 0.05, "coverage": 0.95, "band_coverage": 0.80}
+GOOD = {"mape": 0.05, "coverage": 0.95, "band_coverage": 0.80, "last_price_mape": 0.06,
+        "skill": 0.01, "skill_low": 0.004, "skill_high": 0.016, "skill_n": 12_345}
 
 
 @pytest.fixture
@@ -36,6 +37,17 @@ def test_gates_each_name_the_number_that_failed():
     assert "band coverage 70.0% is outside" in decide(s, {**GOOD, "band_coverage": 0.7}, None, [], [])[1]
     ok, reason = decide(s, GOOD, None, [], [])
     assert ok and reason.startswith("first model to pass")
+
+
+def test_a_model_whose_gain_over_last_price_may_be_zero_is_not_promoted_and_says_by_how_much():
+    s = Settings()
+    tie = {**GOOD, "mape": 0.0599, "skill": 0.0001, "skill_low": -0.0002, "skill_high": 0.0004}
+    ok, reason = decide(s, tie, None, [], [])
+    assert not ok
+    assert reason == ("no edge at 7 days: MAPE 5.99% vs last price 6.00% on the same 12,345 held-out rows; "
+                      "skill +0.010 pts (90% interval -0.020..+0.040) does not clear +0.000")
+    assert not decide(s, tie, {"mape": 0.07}, [], [])[0]  # beating a worse champion is not enough
+    assert decide(s.model_copy(update={"min_skill": -0.001}), tie, None, [], [])[0]
 
 
 def test_the_champion_must_be_beaten_by_the_margin_without_a_slice_regressing():

@@ -6,6 +6,7 @@ import pytest
 
 from pokewatch import demo, registry, scoring, train
 from pokewatch.evaluate import BASELINES
+from tests.support.warehouse import NO_SKILL_GATE
 
 
 @pytest.fixture
@@ -14,7 +15,20 @@ def landed(settings):
     return demo.sample_last_day()
 
 
+def test_the_skill_gate_decides_on_the_interval_against_last_price_on_the_same_rows(settings, landed):
+    result = train.train(settings, landed)
+    m = result.metrics
+    assert m["skill_low"] <= m["skill"] <= m["skill_high"] and m["skill_n"] == m["n"]
+    assert m["skill"] == pytest.approx(m["last_price_mape"] - m["mape"])  # paired: the same held-out rows
+    assert result.promoted == (m["skill_low"] > settings.min_skill)
+    if not result.promoted:
+        assert result.reason.startswith("no edge at 7 days: MAPE ")
+        assert f"vs last price {m['last_price_mape']:.2%} on the same {m['skill_n']:,} held-out rows" in result.reason
+        assert registry.load_alias(settings, registry.CHAMPION) is None
+
+
 def test_first_passing_model_becomes_champion_and_a_worse_one_does_not(settings, landed):
+    settings = settings.model_copy(update=NO_SKILL_GATE)  # the alias mechanics, whatever the model's skill
     first = train.train(settings, landed)
     assert first.promoted, first.reason
     assert first.metrics["mape"] <= settings.max_mape
@@ -40,6 +54,7 @@ def test_first_passing_model_becomes_champion_and_a_worse_one_does_not(settings,
 
 
 def test_a_trained_model_leaves_plots_data_range_and_warehouse_metrics(settings, landed, conn):
+    settings = settings.model_copy(update=NO_SKILL_GATE)  # a promoted model's records
     result = train.train(settings, landed)
     client = registry.mlflow_client(settings)
     run_id = result.metrics["mlflow_run_id"]
@@ -64,16 +79,21 @@ def test_a_trained_model_leaves_plots_data_range_and_warehouse_metrics(settings,
     assert perf[0] == pytest.approx(result.metrics["mape"]) and perf[1] > 0
 
 
-def test_no_passing_model_means_no_signals(settings, landed, conn):
-    impossible = settings.model_copy(update={"max_mape": 0.0001})
+def test_no_passing_model_means_every_series_holds_at_its_last_price_with_the_numbers(settings, landed, conn):
+    impossible = settings.model_copy(update={"min_skill": 1.0})  # beat last price by 100 MAPE points
     result = train.train(impossible, landed)
-    assert not result.promoted and "above the gate" in result.reason
-    with pytest.raises(scoring.NoChampion, match="no signals were written"):
-        scoring.score(settings, scoring.request(settings, landed, uuid.uuid4()))
-    assert conn.execute("select count(*) from pokewatch.signals").fetchone()[0] == 0
+    assert not result.promoted and result.reason.startswith("no edge at 7 days")
+    scored = scoring.score(settings, scoring.request(settings, landed, uuid.uuid4()))
+    assert scored.model_version == scoring.NO_MODEL and scored.counts == {"BUY": 0, "SELL": 0, "HOLD": scored.rows}
+    rows = conn.execute("select count(*), bool_and(fair_price = market_price and fair_low = fair_high), "
+                        "min(reason), max(reason), max(confidence) from pokewatch.signals").fetchone()
+    assert rows == (scored.rows, True, result.reason, result.reason, 0.0)
+    assert scored.rows == conn.execute("select count(*) from pokewatch.prices where as_of = %s and market > 0",
+                                       (landed,)).fetchone()[0]
 
 
 def test_every_priced_series_is_scored_once_and_a_rerun_changes_nothing(settings, landed, conn):
+    settings = settings.model_copy(update=NO_SKILL_GATE)  # through a model, whatever its skill
     train.train(settings, landed)
     first = scoring.score(settings, scoring.request(settings, landed, uuid.uuid4()))
     priced = conn.execute(

@@ -1,5 +1,10 @@
 """Warehouse set-ups shared by tests."""
 
+# Tests of publication, views and concurrency need every kind of signal row, so they score at zero costs and
+# with the skill gate off. The product never does either: these settings exist only here.
+ZERO_COSTS = {"round_trip_cost": 0.0, "min_gain_dollars": 0.0}
+NO_SKILL_GATE = {"min_skill": -1.0}
+
 SIGNALS_FROM_PRICES = """
     insert into pokewatch.signals (product_id, variant, as_of, model_version, market_price, fair_price,
                                    fair_low, fair_high, deviation_pct, signal, confidence, reason, run_id)

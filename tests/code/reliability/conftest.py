@@ -59,19 +59,22 @@ def demo_template(server_url, template_database, tmp_path_factory) -> str:
 
 @pytest.fixture(scope="session")
 def trained_template(server_url, demo_template, tmp_path_factory):
-    """The demo warehouse after one training (a champion in MLflow) and one scoring: (database, mlflow dir)."""
+    """The demo warehouse after one training (a champion in MLflow) and one scoring: (database, mlflow dir).
+    The demo's model does not beat "last price" (so the product would publish "no edge"); these tests are about
+    publication and the registry, so the skill gate is off and costs are zero here."""
     from pokewatch import scoring, train
-    from pokewatch.signals import DEMO_COSTS, SignalRule
+    from pokewatch.signals import SignalRule
+    from tests.support.warehouse import NO_SKILL_GATE, ZERO_COSTS
 
     name = _clone(server_url, demo_template)
     home = tmp_path_factory.mktemp("trained-home")
     # MLflow's set_tracking_uri exports MLFLOW_TRACKING_URI: drop what an earlier test left before Settings reads it.
     old = os.environ.pop("MLFLOW_TRACKING_URI", None)
-    settings = Settings(home=home, database_url=url_for(server_url, name)).prepare()
+    settings = Settings(home=home, database_url=url_for(server_url, name), **NO_SKILL_GATE).prepare()
     try:
         result = train.train(settings, DAY)
-        assert result.promoted, result.reason  # the first model becomes champion
-        rule = SignalRule.from_settings(settings, **DEMO_COSTS)
+        assert result.promoted, result.reason  # the first model becomes champion (skill gate off: mechanics only)
+        rule = SignalRule.from_settings(settings, **ZERO_COSTS)
         scoring.score(settings, scoring.request(settings, DAY, uuid.uuid4(), rule))
     finally:
         if old is not None:

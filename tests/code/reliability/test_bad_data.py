@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from pokewatch import db, landing, scoring
-from pokewatch.signals import DEMO_COSTS, SignalRule
+from pokewatch.signals import SignalRule
+from tests.support.warehouse import ZERO_COSTS
 from pokewatch.sources.base import DayLanding
 from pokewatch.validation import ValidationFailed, validate_price_frame, validate_prices
 from tests.data.validation.conftest import DAY, TODAY, day, full_day, full_previous, history  # noqa: F401  (fixtures)
@@ -114,7 +115,7 @@ def test_no_price_rows_never_become_buy_or_sell(trained_settings):
             for pid, variant, _ in rows:
                 conn.execute(f"update pokewatch.prices set {assignment} where as_of = %s and product_id = %s "
                              "and variant = %s", (DAY, pid, variant))
-    scoring.score(s, scoring.request(s, DAY, uuid.uuid4(), SignalRule.from_settings(s, **DEMO_COSTS)))
+    scoring.score(s, scoring.request(s, DAY, uuid.uuid4(), SignalRule.from_settings(s, **ZERO_COSTS)))
     with db.connect(s) as conn:
         now = {(p, v): sig for p, v, sig in _signals(conn, DAY)}
     for pid, variant, _ in zero + null + placeholder:

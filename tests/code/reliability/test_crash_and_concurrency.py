@@ -17,7 +17,8 @@ from sqlalchemy.engine import make_url
 
 from pokewatch import db, scoring, train
 from pokewatch.settings import PROJECT_DIR
-from pokewatch.signals import DEMO_COSTS, SignalRule
+from pokewatch.signals import SignalRule
+from tests.support.warehouse import ZERO_COSTS
 from tests.conftest import HISTORY_PARQUET
 
 from .conftest import DAY, activity, champion, cli_env, pokewatch_cmd, snapshot
@@ -108,7 +109,8 @@ PUBLISHER = textwrap.dedent("""
     import psycopg
     from pokewatch import db, scoring
     from pokewatch.settings import Settings
-    from pokewatch.signals import DEMO_COSTS, SignalRule
+    from pokewatch.signals import SignalRule
+    from tests.support.warehouse import ZERO_COSTS
     db.COPY_CHUNK_ROWS = 20  # slow the COPY down so the test can kill it in the middle
     write = psycopg.Copy.write
     def slow_write(self, buffer):
@@ -117,7 +119,7 @@ PUBLISHER = textwrap.dedent("""
     psycopg.Copy.write = slow_write
     s = Settings(home=Path(sys.argv[2]), database_url=sys.argv[1]).prepare()
     print("scoring", flush=True)
-    r = scoring.score(s, scoring.request(s, dt.date.fromisoformat(sys.argv[3]), uuid.uuid4(), SignalRule.from_settings(s, **DEMO_COSTS)))
+    r = scoring.score(s, scoring.request(s, dt.date.fromisoformat(sys.argv[3]), uuid.uuid4(), SignalRule.from_settings(s, **ZERO_COSTS)))
     print("published", r.rows, r.publish_seconds, flush=True)
 """)
 
@@ -131,7 +133,7 @@ def test_killed_publication_keeps_the_previous_signals_and_the_rerun_publishes(t
                                stderr=subprocess.PIPE, text=True)
     kill_when(process, s, "copy %signals%", after=0.5)
     assert signal_rows(s) == before and champion(s) == champ
-    scoring.score(s, scoring.request(s, DAY, uuid.uuid4(), SignalRule.from_settings(s, **DEMO_COSTS)))
+    scoring.score(s, scoring.request(s, DAY, uuid.uuid4(), SignalRule.from_settings(s, **ZERO_COSTS)))
     assert signal_rows(s) == before  # the completed rerun publishes the same set
 
 
@@ -139,7 +141,7 @@ def test_three_reruns_of_a_day_give_identical_signal_rows(trained_settings):
     s = trained_settings
     runs = []
     for _ in range(3):
-        scoring.score(s, scoring.request(s, DAY, uuid.uuid4(), SignalRule.from_settings(s, **DEMO_COSTS)))
+        scoring.score(s, scoring.request(s, DAY, uuid.uuid4(), SignalRule.from_settings(s, **ZERO_COSTS)))
         runs.append(signal_rows(s))
         with db.connect(s) as conn:  # one run's rows for the day, never a mix or a double
             assert conn.execute("select count(distinct run_id), count(*) = count(distinct (product_id, variant, "
@@ -187,7 +189,7 @@ def test_a_model_trained_on_corrupted_history_is_not_promoted_and_scoring_keeps_
     result = train.train(s, DAY)
     assert not result.promoted, result.reason
     assert champion(s) == champ
-    scored = scoring.score(s, scoring.request(s, DAY, uuid.uuid4(), SignalRule.from_settings(s, **DEMO_COSTS)))
+    scored = scoring.score(s, scoring.request(s, DAY, uuid.uuid4(), SignalRule.from_settings(s, **ZERO_COSTS)))
     assert scored.model_version == champ
     with db.connect(s) as conn:
         assert conn.execute("select array_agg(distinct model_version) from pokewatch.signals where as_of = %s",

@@ -14,7 +14,8 @@ from sqlalchemy.engine import make_url
 
 from pokewatch import db, demo, model_store, scoring, train
 from pokewatch.settings import PROJECT_DIR, Settings
-from pokewatch.signals import DEMO_COSTS, SignalRule
+from pokewatch.signals import SignalRule
+from tests.support.warehouse import NO_SKILL_GATE, ZERO_COSTS
 
 QUERIES = PROJECT_DIR / "sql" / "queries"
 DAYS = (dt.date(2025, 10, 25), dt.date(2025, 10, 26))
@@ -49,7 +50,9 @@ def scored(server_url, template_database, tmp_path_factory) -> Scored:
         conn.execute(f"create database {name} template {template_database}")
     url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
     saved = os.environ.pop("MLFLOW_TRACKING_URI", None)
-    settings = Settings(home=Path(tmp_path_factory.mktemp("scored")) / "home", database_url=url).prepare()
+    # views and queries need BUY/SELL rows and a champion: skill gate off, zero costs (never the product's)
+    settings = Settings(home=Path(tmp_path_factory.mktemp("scored")) / "home", database_url=url,
+                        **NO_SKILL_GATE).prepare()
     try:
         demo.load_sample(settings)
         assert demo.sample_last_day() == DAYS[-1]
@@ -61,7 +64,7 @@ def scored(server_url, template_database, tmp_path_factory) -> Scored:
             for result in (champion, rejected):
                 model_store.save_model_metrics(conn, DAYS[-1], result.version, result.metrics["mlflow_run_id"],
                                                result.promoted, result.reason, result.metrics, result.slices)
-        rule = SignalRule.from_settings(settings, **DEMO_COSTS)
+        rule = SignalRule.from_settings(settings, **ZERO_COSTS)
         for day in DAYS:
             scoring.score(settings, scoring.request(settings, day, uuid.uuid4(), rule))
         yield Scored(settings, DAYS, [champion, rejected])

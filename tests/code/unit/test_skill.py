@@ -1,0 +1,50 @@
+"""The skill gate's measure: model vs a naive baseline on the same rows, with an interval over whole series."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pokewatch.evaluate import paired_skill
+
+
+def held_out(n_series=200, days=7, seed=1) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    target = rng.lognormal(2.0, 1.0, n_series * days)
+    return pd.DataFrame({
+        "product_id": np.repeat(np.arange(n_series), days), "variant": "Normal", "target": target,
+        "baseline_last_price": target * (1 + rng.choice([-0.1, 0.1], target.size)),  # always 10 % off
+    })
+
+
+def test_a_model_that_is_better_on_most_series_has_an_interval_above_zero():
+    test = held_out()
+    better = test["target"] * (1 + 0.05 * np.sign(test["baseline_last_price"] - test["target"]))  # 5 % off
+    skill = paired_skill(test, better)
+    assert skill["skill"] == pytest.approx(0.05)
+    assert 0 < skill["skill_low"] <= skill["skill"] <= skill["skill_high"]
+    assert skill["n"] == len(test) and skill["series"] == 200
+
+
+def test_the_baseline_itself_has_no_skill_and_a_worse_model_an_interval_below_zero():
+    test = held_out()
+    same = paired_skill(test, test["baseline_last_price"])
+    assert same["skill"] == same["skill_low"] == same["skill_high"] == 0.0
+    worse = paired_skill(test, test["target"] * 1.2)
+    assert worse["skill"] == pytest.approx(-0.1) and worse["skill_high"] < 0
+
+
+def test_one_lucky_series_does_not_make_an_edge():
+    """Skill concentrated in one series out of 200: the mean is positive, the interval is not."""
+    test = held_out()
+    model = test["baseline_last_price"].copy()
+    lucky = test["product_id"] == 0
+    model[lucky] = test.loc[lucky, "target"]
+    skill = paired_skill(test, model)
+    assert skill["skill"] > 0 and skill["skill_low"] <= 0
+
+
+def test_rows_without_a_forecast_are_left_out_of_both_sides():
+    test = held_out()
+    model = test["baseline_last_price"].copy()
+    model[:10] = np.nan
+    assert paired_skill(test, model)["n"] == len(test) - 10
