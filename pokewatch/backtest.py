@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pokewatch.edge import class_edges
 from pokewatch.evaluate import BASELINES, band_coverage, error_metrics
 from pokewatch.features import _ffill, build_panel, frame_for_days, target_array
 from pokewatch.model import FairPriceModel
@@ -32,6 +33,8 @@ DATASETS = {
     "sealed": PROJECT_DIR.parent / "shared/data/sealed/sealed_market_prices_daily_2024-02-08_2025-10-09.parquet",
     "tcgcsv": PROJECT_DIR.parent / "shared/data/tcgcsv/tcgcsv_prices_cat3_pokemon_2025-09-21_2025-10-26.parquet",
 }
+# The most history a warehouse walk-forward reads (two years).
+WAREHOUSE_HISTORY_DAYS = 730
 # always_buy (every priced series, no guard) is not a strategy to follow: it is the market's own drift after
 # costs, the number a BUY-heavy strategy has to be compared with.
 STRATEGIES = ["model", "mean_reversion_30d", "always_hold", "always_buy"]
@@ -70,6 +73,7 @@ class BacktestResult:
     days: str
     rows: list[dict] = field(default_factory=list)  # one per horizon × strategy
     accuracy: list[dict] = field(default_factory=list)  # walk-forward MAPE per horizon: model vs last price
+    edges: list = field(default_factory=list)  # pokewatch.edge.ClassEdge per horizon × BUY/SELL
     retrains: int = 0
     seconds: float = 0.0
     mlflow_run_id: str | None = None
@@ -114,10 +118,13 @@ def summarise(strategy: str, horizon: int, signal: np.ndarray, returns: np.ndarr
 def run_backtest(settings: Settings, dataset: str, horizons=(7, 30), round_trip_cost: float | None = None,
                  retrain_every: int = 30, start: dt.date | None = None, end: dt.date | None = None,
                  path: Path | str | None = None, lookback_days: int = 120, max_train_rows: int = 60_000,
-                 max_iter: int = 100, log_to_mlflow: bool = True) -> BacktestResult:
-    """Walk forward over a dataset for each horizon the data allows; see the module docstring."""
+                 max_iter: int = 100, log_to_mlflow: bool = True, history: pd.DataFrame | None = None
+                 ) -> BacktestResult:
+    """Walk forward over a dataset (or the `history` given) for each horizon the data allows; see the module
+    docstring. Each horizon's BUY and SELL classes get their record (pokewatch.edge)."""
     started = time.perf_counter()
-    history = load_dataset(dataset, path)
+    if history is None:
+        history = load_dataset(dataset, path)
     _check_long_enough(history, horizons, dataset, path)
     panel = build_panel(history)
     rule = SignalRule.from_settings(settings, round_trip_cost)
@@ -126,7 +133,7 @@ def run_backtest(settings: Settings, dataset: str, horizons=(7, 30), round_trip_
     n_days = len(panel.days)
     first = 0 if start is None else max(0, int((pd.Timestamp(start) - panel.days[0]).days))
     stop = n_days - 1 if end is None else min(n_days - 1, int((pd.Timestamp(end) - panel.days[0]).days))
-    result = BacktestResult(dataset, str(path or DATASETS[dataset]), rule.round_trip_cost, retrain_every,
+    result = BacktestResult(dataset, str(path or DATASETS.get(dataset, dataset)), rule.round_trip_cost, retrain_every,
                             f"{panel.days[0].date()}..{panel.days[-1].date()}")
     for h in horizons:
         target = target_array(panel, h)
@@ -136,7 +143,7 @@ def run_backtest(settings: Settings, dataset: str, horizons=(7, 30), round_trip_
         if not decision_days:
             continue
         picks = {s: [] for s in STRATEGIES}
-        accuracy = []
+        accuracy, decisions = [], []
         for block_start in range(decision_days[0], decision_days[-1] + 1, retrain_every):
             block = [d for d in decision_days if block_start <= d < block_start + retrain_every]
             if not block:
@@ -154,6 +161,8 @@ def run_backtest(settings: Settings, dataset: str, horizons=(7, 30), round_trip_
             median30 = np.exp(scored["log_last"] - scored["dev_med_30"])
             reversion = scored.assign(fair_price=median30, fair_low=median30, fair_high=median30)
             reversion_signal = decide_signals(reversion, rule)["signal"].to_numpy()
+            decisions.append(pd.DataFrame({"day": scored["day"].to_numpy(), "signal": model_signal,
+                                           "move": later / market - 1.0}))
             for name, signal in (("model", model_signal), ("mean_reversion_30d", reversion_signal),
                                  ("always_hold", np.full(len(scored), "HOLD")),
                                  ("always_buy", np.full(len(scored), "BUY"))):
@@ -165,6 +174,8 @@ def run_backtest(settings: Settings, dataset: str, horizons=(7, 30), round_trip_
             signal = np.concatenate([p[0] for p in picks[name]])
             returns = np.concatenate([p[1] for p in picks[name]])
             result.rows.append(summarise(name, h, signal, returns))
+        result.edges += class_edges(pd.concat(decisions, ignore_index=True), h, rule.round_trip_cost,
+                                    settings.edge_min_blocks, settings.skill_level, seed=settings.random_seed)
         acc = pd.concat(accuracy)
         model_err = error_metrics(acc["target"], acc["fair_price"])
         result.accuracy.append({
@@ -183,6 +194,23 @@ def run_backtest(settings: Settings, dataset: str, horizons=(7, 30), round_trip_
     return result
 
 
+def store_warehouse_edges(settings: Settings, as_of: dt.date, source: str = "tcgcsv",
+                          horizons=None, round_trip_cost: float | None = None) -> BacktestResult:
+    """Walk forward over the warehouse's landed history up to `as_of` and store each class's record in
+    pokewatch.signal_edges (what scoring reads to publish a BUY/SELL class, or not)."""
+    from pokewatch import db
+    from pokewatch.edge import save_edges
+    from pokewatch.history import load_history
+
+    with db.connect(settings) as conn:
+        history = load_history(conn, as_of, WAREHOUSE_HISTORY_DAYS, source)
+    result = run_backtest(settings, "warehouse", horizons=tuple(horizons or (settings.horizon_days,)),
+                          round_trip_cost=round_trip_cost, history=history)
+    with db.connect(settings) as conn:
+        save_edges(conn, result.edges, "warehouse", result.days, result.mlflow_run_id)
+    return result
+
+
 def _check_long_enough(history: pd.DataFrame, horizons, dataset: str, path) -> None:
     """One clear line when the history cannot hold a single decision at the shortest horizon."""
     days = pd.to_datetime(pd.Series(history["as_of"].unique())) if len(history) else pd.Series([], dtype="datetime64[ns]")
@@ -190,7 +218,7 @@ def _check_long_enough(history: pd.DataFrame, horizons, dataset: str, path) -> N
     span = int((days.max() - days.min()).days) + 1 if len(days) else 0
     need = min(d for d in range(h, 10 * h + 200) if can_train(d, h)) + h + 1
     if span < need:
-        where = path or DATASETS[dataset]
+        where = path or DATASETS.get(dataset, dataset)
         have = f"{len(days)} day(s), {days.min().date()}..{days.max().date()}" if len(days) else "no rows"
         raise ValueError(f"{where}: {have} of history; a {h}-day walk-forward backtest needs at least {need} "
                          "consecutive days (import more days, or use --dataset sealed)")
@@ -225,6 +253,16 @@ def backtest_markdown(result: BacktestResult) -> str:
         median = f"{r['median_return']:+.2%}" if trades else "-"
         lines.append(f"| {r['horizon']}d | {r['strategy']} | {r['decisions']:,} | {r['buy']:,} | {r['sell']:,} | "
                      f"{hit} | {mean} | {median} |")
+    if result.edges:
+        lines += ["", "Signal classes: published only when proven (pokewatch/edge.py):", "",
+                  "| horizon | class | trades | blocks | hit rate | mean net | 90 % interval | vs all | proven |",
+                  "|---|---|---|---|---|---|---|---|---|"]
+        for e in result.edges:
+            interval = "-" if not e.trades else f"{e.mean_low:+.2%}..{e.mean_high:+.2%}"
+            hit = "-" if not e.trades else f"{e.hit_rate:.1%}"
+            lines.append(f"| {e.horizon_days}d | {e.signal} | {e.trades:,} | {e.blocks} | {hit} | "
+                         f"{e.mean_return:+.2%} | {interval} | {e.excess_vs_buy_all:+.2%} | "
+                         f"{'yes' if e.proven else 'no'} |")
     if result.accuracy:
         lines += ["", "Walk-forward accuracy (every decision day is out of sample):", "",
                   "| horizon | days | rows | model MAPE | last price | rolling median 7 | seed mean 3 | band coverage |",
@@ -255,5 +293,6 @@ def log_backtest(settings: Settings, result: BacktestResult) -> str:
                 metrics[f"h{a['horizon']}_{key}"] = a[key]
         mlflow.log_metrics({k: float(v) for k, v in metrics.items() if v == v})
         mlflow.log_text(backtest_markdown(result), "backtest.md")
-        mlflow.log_text(json.dumps({"rows": result.rows, "accuracy": result.accuracy}, indent=2), "backtest.json")
+        mlflow.log_text(json.dumps({"rows": result.rows, "accuracy": result.accuracy,
+                                    "edges": [e.as_row() for e in result.edges]}, indent=2), "backtest.json")
     return run.info.run_id

@@ -227,7 +227,7 @@ def status() -> None:
         table.add_row(str(r["as_of"]), r["status"], str(r["started_at"])[:19], f"{r['seconds'] or 0:.1f}",
                       str(r["model_version"] or ""), (r["error"] or "")[:80])
     console.print(table)
-    console.print(json.dumps(info["counts"], default=str))
+    console.print(json.dumps(info["counts"], default=str), soft_wrap=True, highlight=False)
     console.print(f"champion: {info['champion'] or 'none'} | database: {db.safe_url(db.database_url(get_settings()))}")
 
 
@@ -255,14 +255,33 @@ def backtest(dataset: Annotated[str, typer.Option(help="sealed (610 days) or tcg
              path: Annotated[Path | None, typer.Option(help="Parquet to read (default: ../shared/data).")] = None,
              horizon: Annotated[list[int] | None, typer.Option(help="Forward horizons in days.")] = None,
              round_trip_cost: Annotated[float | None, typer.Option(help="Default: POKEWATCH_ROUND_TRIP_COST.")] = None,
-             retrain_every: int = 30) -> None:
+             retrain_every: int = 30,
+             store: Annotated[bool, typer.Option(
+                 help="Walk forward over the warehouse's landed history instead, and store each BUY/SELL class's "
+                      "record in pokewatch.signal_edges (what scoring publishes by).")] = False,
+             as_of: AsOf = None) -> None:
     """Walk forward day by day: signals from what was known that day, returns after costs vs baselines."""
     from pokewatch import backtest as backtesting
 
     settings = get_settings()
-    result = run_safely(backtesting.run_backtest, settings, dataset, horizons=tuple(horizon or (7, 30)),
-                        round_trip_cost=round_trip_cost, retrain_every=retrain_every, path=path)
-    console.print(backtesting.backtest_markdown(result))
+    if store:
+        day = _day(as_of) or run_safely(_last_landed_day, settings)
+        result = run_safely(backtesting.store_warehouse_edges, settings, day, horizons=horizon,
+                            round_trip_cost=round_trip_cost)
+    else:
+        result = run_safely(backtesting.run_backtest, settings, dataset, horizons=tuple(horizon or (7, 30)),
+                            round_trip_cost=round_trip_cost, retrain_every=retrain_every, path=path)
+    typer.echo(backtesting.backtest_markdown(result))
+
+
+def _last_landed_day(settings) -> dt.date:
+    from pokewatch import db
+
+    with db.connect(settings) as conn:
+        day = conn.execute("select max(as_of) from pokewatch.landings").fetchone()[0]
+    if day is None:
+        raise ValueError("nothing is landed yet: import, backfill or collect prices first")
+    return day
 
 
 @app.command()

@@ -97,11 +97,14 @@ def import_history(settings: Settings, path: Path, source: str = "tcgcsv", defau
     """Land a tcgcsv-schema price file (parquet/CSV, many days) in one transaction; rerunning changes nothing.
 
     Rows of the configured categories land (a file without a categoryId column is `default_category`); a file
-    whose rows are all of other categories is an error naming them.
+    whose rows are all of other categories is an error naming them. Every value is checked before anything lands
+    (sources/files.py), and the import holds the warehouse writer lock, so it never replaces a day a nightly run
+    is validating or scoring.
     """
     prices = read_price_history(Path(path), settings.categories, default_category)
-    with db.connect(settings) as conn:
-        return land_prices(conn, source, prices)
+    with db.connect(settings, autocommit=True) as lock, db.writer_lock(lock, settings.lock_timeout_seconds, "import"):
+        with db.connect(settings) as conn:
+            return land_prices(conn, source, prices)
 
 
 __all__ = ["CollectResult", "collect", "import_history"]

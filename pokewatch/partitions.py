@@ -62,14 +62,10 @@ def ensure_month_partitions(conn: psycopg.Connection, table: str, first_day: dt.
 
 
 def ensure_days(conn: psycopg.Connection, days, tables: tuple[str, ...] = PARTITIONED_TABLES) -> list[str]:
-    """Partitions for every month the given days fall in (e.g. the days a landing writes)."""
-    days = [d for d in map(_as_date, days) if d is not None]
-    if not days:
-        return []
-    created = []
-    for table in tables:
-        created += ensure_month_partitions(conn, table, min(days), max(days))
-    return created
+    """Partitions for the months the given days fall in (e.g. the days a landing writes), and only those: a 2015
+    row beside 2025 rows makes two partitions, not the 120 months between."""
+    months = sorted({d.replace(day=1) for d in map(_as_date, days) if d is not None})
+    return [name for table in tables for month in months for name in ensure_month_partitions(conn, table, month)]
 
 
 def ensure_coming_month(conn: psycopg.Connection, today: dt.date) -> list[str]:

@@ -21,6 +21,8 @@ import numpy as np
 import pandas as pd
 
 from pokewatch import db, history, registry, scaleout
+from pokewatch.edge import gate as gate_classes
+from pokewatch.edge import load_edges
 from pokewatch.features import FEATURE_LOOKBACK_DAYS, build_panel, frame_for_days
 from pokewatch.partitions import ensure_coming_month
 from pokewatch.publish import SIGNAL_COLUMNS, publish_signals
@@ -56,6 +58,9 @@ class ScoringRequest:
     set_first_seen: dict[int, str] = field(default_factory=dict)
     # With model_version NO_MODEL: why no model is used (the last training decision, with its numbers).
     no_edge: str = ""
+    # The walk-forward record of each BUY/SELL class at this horizon and cost (pokewatch.edge); None: not required.
+    edges: dict | None = None
+    horizon_days: int = 7
 
 
 @dataclass(frozen=True)
@@ -115,8 +120,10 @@ def request(settings: Settings, as_of: dt.date, run_id: uuid.UUID, rule: SignalR
         first_seen = history.set_first_seen(conn, as_of, SCORING_LOOKBACK_DAYS, source)
         if version == NO_MODEL:
             no_edge = _last_decision(conn)
-    return ScoringRequest(as_of, run_id, version, rule or SignalRule.from_settings(settings), source,
-                          set_first_seen=first_seen, no_edge=no_edge)
+        rule = rule or SignalRule.from_settings(settings)
+        edges = load_edges(conn, settings.horizon_days, rule.round_trip_cost) if settings.require_proven_edge else None
+    return ScoringRequest(as_of, run_id, version, rule, source, set_first_seen=first_seen, no_edge=no_edge,
+                          edges=edges, horizon_days=settings.horizon_days)
 
 
 def _last_decision(conn) -> str:
@@ -176,6 +183,8 @@ def score_partition(settings: Settings, scoring: ScoringRequest, partition: scal
         scored = pd.concat([today, model.predict_band(today)], axis=1)
         scored = scored[np.isfinite(scored["fair_price"])]
         out = pd.concat([scored, decide_signals(scored, scoring.rule)], axis=1)
+        if scoring.edges is not None:  # a BUY/SELL class without a proven walk-forward record says HOLD
+            out = gate_classes(out, scoring.edges, scoring.horizon_days)
     out["market_price"] = out["market"]
     out["model_version"] = scoring.model_version
     out["run_id"] = str(scoring.run_id)

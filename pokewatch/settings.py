@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     # the bootstrap interval (skill_level) of last-price MAPE − model MAPE (in MAPE points) must exceed min_skill.
     min_skill: float = 0.0
     skill_level: float = Field(0.90, gt=0, lt=1)
+    # A BUY/SELL class (horizon × signal at the run's cost) publishes only while its walk-forward record is proven
+    # over at least edge_min_blocks non-overlapping horizon-long blocks of decision days (pokewatch/edge.py).
+    require_proven_edge: bool = True
+    edge_min_blocks: int = Field(4, ge=1)
     slice_tolerance: float = 0.02
     round_trip_cost: float = 0.25
     min_gain_dollars: float = 1.0

@@ -158,6 +158,10 @@ def train(settings: Settings, as_of: dt.date, source: str = "tcgcsv") -> TrainRe
     registry.record_decision(settings, version, promote, reason)
     with db.connect(settings) as conn:
         model_store.save_model_metrics(conn, as_of, version, run_id, promote, reason, metrics, report["slices"])
+    if promote and settings.require_proven_edge:  # a new champion: its classes' walk-forward record, refreshed
+        from pokewatch.backtest import store_warehouse_edges
+
+        store_warehouse_edges(settings, as_of, source)
     return TrainResult(
         version=version,
         promoted=promote,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from pokewatch.landing_schema import NUMERIC_COLUMNS, PRICE_COLUMNS
+from pokewatch.landing_schema import FIRST_PRICE_DAY, MAX_ID, NUMERIC_COLUMNS, PRICE_CEILING, PRICE_COLUMNS
 from pokewatch.sources.base import SourceError
 
 TCGCSV_COLUMNS = {
@@ -60,11 +62,64 @@ def read_price_history(path: Path, categories: tuple[int, ...] | list[int] = (3,
         frame["as_of"] = pd.to_datetime(frame["as_of"], format="%Y-%m-%d").dt.date
     except (ValueError, TypeError) as exc:
         raise SourceError(f"{path}: column 'date' holds a value that is not a YYYY-MM-DD date ({exc})") from None
+    _check_days(frame["as_of"], raw["date"], path)
     for column in ("product_id", "set_id"):
-        frame[column] = _whole_numbers(frame[column], path, column)
+        frame[column] = _ids(frame[column], path, FILE_NAMES[column])
     for column in NUMERIC_COLUMNS:
-        frame[column] = _numbers(frame[column], path, column)
+        frame[column] = _prices(frame[column], path, FILE_NAMES[column])
+    _check_text(frame["variant"], path, FILE_NAMES["variant"])
     return frame[["as_of", *PRICE_COLUMNS]].reset_index(drop=True)
+
+
+FILE_NAMES = {ours: theirs for theirs, ours in TCGCSV_COLUMNS.items()}
+
+
+def _first(bad: pd.Series, values: pd.Series, path: Path, column: str, what: str) -> None:
+    """One line naming the first offending row (the file's own row number and column) and how many there are."""
+    bad = np.asarray(bad, dtype=bool)
+    if bad.any():
+        at = bad.nonzero()[0][0]
+        more = f" ({int(bad.sum()):,} rows like it)" if bad.sum() > 1 else ""
+        value = values.iloc[at]
+        value = value.item() if isinstance(value, np.generic) else value
+        raise SourceError(f"{path}: row {values.index[at]}, column {column!r}: {value!r} {what}{more}; "
+                          "nothing landed")
+
+
+def _ids(series: pd.Series, path: Path, column: str) -> pd.Series:
+    """Positive whole numbers that fit: no fraction, no sign, no overflow (checked before any cast)."""
+    if series.isna().any():
+        _first(series.isna(), series, path, column, "is empty")
+    if pd.api.types.is_integer_dtype(series):
+        wide = series.astype("object")
+        _first(~wide.map(lambda v: 0 < int(v) <= MAX_ID), series, path, column, f"is not an id in 1..{MAX_ID:,}")
+        return series.astype("int64")
+    values = _numbers(series, path, column)
+    _first(values.isna(), series, path, column, "is empty")
+    _first(values != np.floor(values), series, path, column, "is not a whole number")
+    _first((values <= 0) | (values > MAX_ID), series, path, column, f"is not an id in 1..{MAX_ID:,}")
+    return values.astype("int64")
+
+
+def _prices(series: pd.Series, path: Path, column: str) -> pd.Series:
+    values = _numbers(series, path, column)
+    _first(np.isinf(values), series, path, column, "is not a finite price")
+    _first(values < 0, series, path, column, "is a negative price")
+    _first(values > PRICE_CEILING, series, path, column, f"is above the price ceiling ${PRICE_CEILING:,.0f}")
+    return values
+
+
+def _check_days(days: pd.Series, raw: pd.Series, path: Path) -> None:
+    first, last = dt.date.fromisoformat(FIRST_PRICE_DAY), dt.date.today() + dt.timedelta(days=1)
+    _first(days.isna(), raw, path, "date", "is empty")
+    _first((days < first) | (days > last), raw, path, "date",
+           f"is outside {first}..{last} (a price's day must be real and not in the future)")
+
+
+def _check_text(series: pd.Series, path: Path, column: str) -> None:
+    empty = series.isna() | (series.astype(str).str.strip() == "")
+    _first(empty, series, path, column, "is empty")
+    _first(series.astype(str).str.contains("\x00", regex=False), series, path, column, "holds a NUL byte")
 
 
 def _numbers(series: pd.Series, path: Path, column: str) -> pd.Series:
@@ -77,7 +132,4 @@ def _numbers(series: pd.Series, path: Path, column: str) -> pd.Series:
 
 
 def _whole_numbers(series: pd.Series, path: Path, column: str) -> pd.Series:
-    values = _numbers(series, path, column)
-    if values.isna().any():
-        raise SourceError(f"{path}: row {values.isna().idxmax()}, column {column!r} is empty")
-    return values.astype("int64")
+    return _ids(series, path, column)

@@ -112,3 +112,31 @@ def test_every_priced_series_is_scored_once_and_a_rerun_changes_nothing(settings
         " from pokewatch.signals order by 1, 2"
     ).fetchall()
     assert again == rows
+
+
+def test_a_buy_or_sell_class_without_a_proven_record_is_published_as_hold_with_its_numbers(settings, landed, conn):
+    """Scoring at zero costs so the model proposes BUYs and SELLs (the product never scores so): without a
+    walk-forward record every one is HOLD; with a proven BUY record and an unproven SELL one, only BUYs remain."""
+    from pokewatch.edge import ClassEdge, save_edges
+    from pokewatch.signals import SignalRule
+    from tests.support.warehouse import ZERO_COSTS
+
+    train.train(settings.model_copy(update=NO_SKILL_GATE), landed)  # a champion, without refreshing the record
+    rule = SignalRule.from_settings(settings, **ZERO_COSTS)
+    ungated = settings.model_copy(update={"require_proven_edge": False})
+    proposed = scoring.score(ungated, scoring.request(ungated, landed, uuid.uuid4(), rule)).counts
+    assert proposed["BUY"] > 0  # the demo day at zero costs: 7 BUYs (SELLs, if any, are gated the same way)
+    held = scoring.score(settings, scoring.request(settings, landed, uuid.uuid4(), rule))
+    assert held.counts == {"BUY": 0, "SELL": 0, "HOLD": held.rows}
+    reasons = dict(conn.execute("select reason, count(*) from pokewatch.signals where reason like 'no proven edge%' "
+                                "group by reason").fetchall())
+    expected = {f"no proven edge for {c} at 7 days: no walk-forward record (run `pokewatch backtest --store`)":
+                proposed[c] for c in ("BUY", "SELL") if proposed[c]}
+    assert reasons == expected
+    buy = ClassEdge(7, "BUY", 0.0, 500, 8, 0.6, 0.02, 0.01, 0.005, 0.035, 0.01, 0.002, True, "proven edge for BUY")
+    sell = ClassEdge(7, "SELL", 0.0, 400, 8, 0.4, -0.01, -0.01, -0.02, 0.0, -0.01, -0.02, False, "no proven SELL")
+    save_edges(conn, [buy, sell], "test", "", None)
+    gated = scoring.score(settings, scoring.request(settings, landed, uuid.uuid4(), rule))
+    assert gated.counts == {"BUY": proposed["BUY"], "SELL": 0, "HOLD": gated.rows - proposed["BUY"]}
+    assert conn.execute("select count(*) from pokewatch.signals where reason = 'no proven SELL' "
+                        "and as_of = %s", (landed,)).fetchone()[0] == proposed["SELL"]

@@ -1,9 +1,9 @@
 """Warehouse set-ups shared by tests."""
 
-# Tests of publication, views and concurrency need every kind of signal row, so they score at zero costs and
-# with the skill gate off. The product never does either: these settings exist only here.
+# Tests of publication, views and concurrency need every kind of signal row, so they score at zero costs, with
+# the skill gate and the proven-edge gate off. The product never does any of it: these settings exist only here.
 ZERO_COSTS = {"round_trip_cost": 0.0, "min_gain_dollars": 0.0}
-NO_SKILL_GATE = {"min_skill": -1.0}
+NO_SKILL_GATE = {"min_skill": -1.0, "require_proven_edge": False}
 
 SIGNALS_FROM_PRICES = """
     insert into pokewatch.signals (product_id, variant, as_of, model_version, market_price, fair_price,

@@ -20,8 +20,9 @@ from sqlalchemy.engine import make_url
 
 from pokewatch import db
 from pokewatch.settings import PROJECT_DIR, Settings
-from tests.code.integration.conftest import fast, small_tcgcsv_mirror, tcgcsv_data  # noqa: F401  (re-exported fixtures)
+from tests.code.integration.conftest import english, fast, small_tcgcsv_mirror, tcgcsv_data  # noqa: F401  (re-exported fixtures)
 from tests.conftest import _admin
+from tests.support.warehouse import NO_SKILL_GATE
 
 DAY = dt.date(2025, 10, 26)  # the demo sample's last day
 FAKE_PPT_KEY = "ppt-FAKE-KEY-7f3a9c1e55d24b0c"
@@ -64,7 +65,7 @@ def trained_template(server_url, demo_template, tmp_path_factory):
     publication and the registry, so the skill gate is off and costs are zero here."""
     from pokewatch import scoring, train
     from pokewatch.signals import SignalRule
-    from tests.support.warehouse import NO_SKILL_GATE, ZERO_COSTS
+    from tests.support.warehouse import ZERO_COSTS
 
     name = _clone(server_url, demo_template)
     home = tmp_path_factory.mktemp("trained-home")
@@ -88,7 +89,7 @@ def demo_settings(server_url, demo_template, tmp_path, monkeypatch) -> Settings:
     """A private copy of the landed demo warehouse (no model yet)."""
     monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
     name = _clone(server_url, demo_template)
-    yield Settings(home=tmp_path / "home", database_url=url_for(server_url, name)).prepare()
+    yield Settings(home=tmp_path / "home", database_url=url_for(server_url, name), **NO_SKILL_GATE).prepare()
     _drop(server_url, name)
 
 
@@ -101,7 +102,7 @@ def trained_settings(server_url, trained_template, tmp_path, monkeypatch) -> Set
     home = tmp_path / "home"
     home.mkdir()
     shutil.copytree(mlflow_dir, home / "mlflow")
-    yield Settings(home=home, database_url=url_for(server_url, name)).prepare()
+    yield Settings(home=home, database_url=url_for(server_url, name), **NO_SKILL_GATE).prepare()
     _drop(server_url, name)
 
 

@@ -47,3 +47,13 @@ def test_collect_for_a_day_the_source_does_not_serve_is_one_line_and_lands_nothi
     assert len(lines) == 1 and "Traceback" not in out.stderr, out.stderr
     assert "tcgcsv serves 2025-10-26" in lines[0] and "not 2025-10-01" in lines[0] and "nothing landed" in lines[0]
     assert snapshot(demo_settings) == before
+
+
+def test_a_backtest_on_a_history_too_short_says_how_much_it_needs_in_one_line(settings, shared_dir):
+    japanese_day = shared_dir / "data/tcgcsv_japan/tcgcsv_prices_cat85_pokemon_japan_2025-09-21.parquet"
+    out = run_cli("backtest", "--dataset", "tcgcsv", "--path", str(japanese_day), env=cli_env(settings))
+    lines = [line for line in out.stderr.splitlines() if line.strip()]
+    assert out.returncode == 1 and len(lines) == 1 and "Traceback" not in out.stderr, out.stderr
+    assert "1 day(s), 2025-09-21..2025-09-21 of history; a 7-day walk-forward backtest needs at least 22" in lines[0]
+    empty = run_cli("backtest", "--store", env=cli_env(settings))
+    assert empty.returncode == 1 and "nothing is landed yet" in empty.stderr and "Traceback" not in empty.stderr

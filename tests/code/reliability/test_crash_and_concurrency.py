@@ -18,8 +18,8 @@ from sqlalchemy.engine import make_url
 from pokewatch import db, scoring, train
 from pokewatch.settings import PROJECT_DIR
 from pokewatch.signals import SignalRule
-from tests.support.warehouse import ZERO_COSTS
 from tests.conftest import HISTORY_PARQUET
+from tests.support.warehouse import ZERO_COSTS
 
 from .conftest import DAY, activity, champion, cli_env, pokewatch_cmd, snapshot
 
@@ -78,7 +78,7 @@ TRAINER = textwrap.dedent("""
     from pathlib import Path
     from pokewatch.settings import Settings
     from pokewatch import train
-    s = Settings(home=Path(sys.argv[2]), database_url=sys.argv[1]).prepare()
+    s = Settings(home=Path(sys.argv[2]), database_url=sys.argv[1], min_skill=-1.0, require_proven_edge=False).prepare()
     print("training", flush=True)
     train.train(s, dt.date.fromisoformat(sys.argv[3]))
     print("trained", flush=True)
@@ -117,7 +117,7 @@ PUBLISHER = textwrap.dedent("""
         time.sleep(0.05)
         return write(self, buffer)
     psycopg.Copy.write = slow_write
-    s = Settings(home=Path(sys.argv[2]), database_url=sys.argv[1]).prepare()
+    s = Settings(home=Path(sys.argv[2]), database_url=sys.argv[1], min_skill=-1.0, require_proven_edge=False).prepare()
     print("scoring", flush=True)
     r = scoring.score(s, scoring.request(s, dt.date.fromisoformat(sys.argv[3]), uuid.uuid4(), SignalRule.from_settings(s, **ZERO_COSTS)))
     print("published", r.rows, r.publish_seconds, flush=True)

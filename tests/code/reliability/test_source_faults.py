@@ -7,11 +7,13 @@ import datetime as dt
 import threading
 import time
 
+import pandas as pd
 import pytest
 
 from pokewatch import db
-from pokewatch.collect import collect
+from pokewatch.collect import collect, import_history
 from pokewatch.sources.base import SourceError
+from tests.conftest import HISTORY_PARQUET
 from tests.support.mirror import Mirror, tcgcsv_mirror
 
 from .conftest import snapshot
@@ -66,11 +68,13 @@ def mirror(tcgcsv_data):
 
 
 @pytest.fixture
-def landed_before(fast, mirror):
-    """A warehouse that already holds an earlier day (from an older tcgcsv publish): the state to keep."""
-    collect(fast, EARLIER, base_url=mirror.url)
-    with db.connect(fast) as conn:
-        conn.execute("update pokewatch.landings set last_updated = 'an older publish'")
+def landed_before(fast, mirror, tmp_path):
+    """A warehouse that already holds an earlier day (those sets' real prices of that day, imported from the
+    catalogue's history: a live source serves only its current day): the state to keep."""
+    history = pd.read_parquet(HISTORY_PARQUET)
+    earlier = history[(history["date"].astype(str) == str(EARLIER)) & history["groupId"].isin(FEW_GROUPS)]
+    earlier.to_parquet(tmp_path / "earlier.parquet")
+    assert import_history(fast, tmp_path / "earlier.parquet").rows == len(earlier) > 0
     mirror.requests.clear()
     return snapshot(fast)
 
