@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from pokewatch.settings import get_settings
@@ -34,7 +35,9 @@ def _day(value: dt.datetime | None) -> dt.date | None:
 
 
 def fail(message: str) -> None:
-    err.print(f"[bold red]error:[/] {message}", soft_wrap=True, highlight=False)
+    from pokewatch.masking import mask_secrets
+
+    err.print(f"[bold red]error:[/] {escape(mask_secrets(message))}", soft_wrap=True, highlight=False)
     raise typer.Exit(1)
 
 

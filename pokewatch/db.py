@@ -12,6 +12,7 @@ import pandas as pd
 import psycopg
 from sqlalchemy.engine import URL, make_url
 
+from pokewatch.masking import mask_secrets
 from pokewatch.settings import Settings
 
 SCHEMA = "pokewatch"
@@ -49,8 +50,8 @@ def _embedded_server_uri(pgdata: Path) -> str:
 
 
 def safe_url(url: URL) -> str:
-    """A URL fit to print: never the password."""
-    return url.render_as_string(hide_password=True)
+    """A URL fit to print: never the password, in whatever form it was given (pokewatch.masking)."""
+    return mask_secrets(url.render_as_string(hide_password=False))
 
 
 def libpq_conninfo(url: URL) -> str:

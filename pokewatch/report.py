@@ -35,9 +35,9 @@ def opportunities(top, signal: str, n: int = 5) -> str:
     if rows.empty:
         return f"No {signal} signals."
     return _table(
-        ["product", "variant", "market", "fair", "confidence", "reason"],
-        [[r.product_id, r.variant, float(r.market), float(r.fair_price), float(r.confidence), r.reason]
-         for r in rows.itertuples()],
+        ["card", "product", "variant", "market", "fair", "confidence", "reason"],
+        [[getattr(r, "card_name", None) or f"product #{r.product_id}", r.product_id, r.variant, float(r.market),
+          float(r.fair_price), float(r.confidence), r.reason] for r in rows.itertuples()],
     )
 
 

@@ -214,13 +214,17 @@ def publish(settings: Settings, scoring_plan: ScoringPlan, parts: list[pd.DataFr
         rows = publish_signals(conn, signals, scoring.as_of, scoring.model_version)
     publish_seconds = time.perf_counter() - publish_started
     counts = signals["signal"].value_counts().reindex(["BUY", "SELL", "HOLD"], fill_value=0).to_dict()
-    gain = (signals["fair_price"] - signals["market"]).abs()
-    top = pd.concat(
-        [signals[signals["signal"] == s].assign(gain=gain).nlargest(5, "gain") for s in ("BUY", "SELL")]
-    )
+    ranked = signals.assign(gain=(signals["fair_price"] - signals["market"]).abs())  # before filtering: assigning
+    # a Series to an empty frame would take the Series' index (rows of NaN)
+    top = pd.concat([ranked[ranked["signal"] == s].nlargest(5, "gain") for s in ("BUY", "SELL")])
+    with db.connect(settings) as conn:  # the names the run summary shows (pokewatch.catalogue)
+        names = dict(conn.execute("select product_id, card_name from pokewatch.catalogue where product_id = any(%s)",
+                                  ([int(p) for p in top["product_id"]],)).fetchall())
+    top = top.assign(card_name=[names.get(int(p)) or f"product #{p}" for p in top["product_id"]])
     return ScoreResult(rows, scoring.model_version, {k: int(v) for k, v in counts.items()},
                        time.perf_counter() - started, publish_seconds,
-                       top[["product_id", "variant", "signal", "market", "fair_price", "confidence", "reason"]],
+                       top[["product_id", "card_name", "variant", "signal", "market", "fair_price", "confidence",
+                            "reason"]],
                        signals_report.summary(), len(scoring_plan.partitions), scoring_plan.series,
                        scoring_plan.unpriced)
 

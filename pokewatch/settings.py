@@ -79,6 +79,8 @@ class Settings(BaseSettings):
     dask_address: str | None = None
     dask_workers: int = Field(2, ge=1)
     partition_size: int = Field(100_000, ge=1)  # series per scoring partition: the whole catalogue (~43k) is one
+    # Warnings quarantine a few bad rows; more than this share of a category's day stops the run (the feed changed).
+    max_quarantine_share: float = Field(0.02, ge=0, le=1)
     validation_severity: Annotated[dict[str, Literal["critical", "warning", "info"]], NoDecode] = Field(
         default_factory=dict, description="Severity overrides by expectation name: name=warning,name2=info (or JSON)")
     timezone: str = "UTC"

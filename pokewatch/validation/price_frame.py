@@ -13,7 +13,10 @@ import pandas as pd
 from pokewatch.landing_schema import NUMERIC_COLUMNS, PLACEHOLDER_PRICE
 
 # Computed here before GX runs (checked by the suite, never stored).
-DERIVED_COLUMNS = {"days_ahead", "low_price", "mid_price", "high_price", "market_band_ratio", "market_move_factor"}
+DERIVED_COLUMNS = {"days_ahead", "low_price", "mid_price", "high_price", "market_band_ratio", "market_move_factor",
+                   "set_move_factor"}
+# A set's move is judged on its median series, and only where enough series have a price on both days.
+SET_MOVE_MIN_SERIES = 20
 
 
 def _iso_days(series: pd.Series) -> tuple[pd.Series, dict[Any, dt.date | None]]:
@@ -84,14 +87,28 @@ def prepare_prices(
         band = np.fmax((low_price / market).to_numpy(), (market / high_price).to_numpy())
     band[~np.isfinite(band) & market.notna().to_numpy() & (market.to_numpy() == 0)] = np.inf
     derived["market_band_ratio"] = pd.Series(band, index=out.index).where(market.notna())
-    derived["market_move_factor"] = _move_factor(out, market, previous, min_move_dollars)
+    before = _previous_market(out, market, previous)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = (market / before).where((market > 0) & (before > 0))
+        factor = np.fmax(ratio, 1 / ratio)
+    derived["market_move_factor"] = factor.where((market - before).abs() >= min_move_dollars)
+    derived["set_move_factor"] = _set_move_factor(out, ratio)
     return out.assign(**derived)
 
 
-def _move_factor(
-    out: pd.DataFrame, market: pd.Series, previous: pd.DataFrame | None, min_dollars: float
-) -> pd.Series:
-    """max(m/prev, prev/m) against the series' previous day (in `previous` or earlier in the frame)."""
+def _set_move_factor(out: pd.DataFrame, ratio: pd.Series) -> pd.Series:
+    """Per row, its set's median day-over-day move as max(r, 1/r): a whole set ×100 (a unit or feed error) shows
+    here even when each series' move is under the per-series dollar threshold."""
+    if "set_id" not in out.columns or "as_of" not in out.columns or ratio.isna().all():
+        return pd.Series(np.nan, index=out.index)
+    keys = [out["as_of"], out["set_id"]]
+    grouped = ratio.groupby(keys)
+    median = grouped.transform("median").where(grouped.transform("count") >= SET_MOVE_MIN_SERIES)
+    return np.fmax(median, 1 / median)
+
+
+def _previous_market(out: pd.DataFrame, market: pd.Series, previous: pd.DataFrame | None) -> pd.Series:
+    """Each row's market on the series' previous day (in `previous` or earlier in the frame); NaN when none."""
     if "product_id" not in out.columns or "variant" not in out.columns or "as_of" not in out.columns:
         return pd.Series(np.nan, index=out.index)
     cur = pd.DataFrame(
@@ -122,8 +139,4 @@ def _move_factor(
         mine = both[both["pos"] >= 0]
         before = pd.Series(np.nan, index=out.index)
         before.iloc[mine["pos"].to_numpy()] = mine["before"].to_numpy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = market / before
-        factor = np.fmax(ratio, 1 / ratio)
-    keep = (market > 0) & (before > 0) & ((market - before).abs() >= min_dollars)
-    return factor.where(keep)
+    return before

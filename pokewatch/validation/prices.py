@@ -20,7 +20,8 @@ from pokewatch.validation.suites import checked, meta_for, suite_json
 
 FRAME_COLUMNS = ["as_of", *PRICE_COLUMNS]
 # Sample columns shown for a failing derived column.
-SAMPLES = {"market_band_ratio": ["low", "market", "high"], "market_move_factor": ["market"], "days_ahead": ["as_of"]}
+SAMPLES = {"market_band_ratio": ["low", "market", "high"], "market_move_factor": ["market"], "days_ahead": ["as_of"],
+           "set_move_factor": ["set_id", "market"]}
 
 
 def _today(settings: Settings | None) -> dt.date:
@@ -137,15 +138,37 @@ def validate_prices(
         landed = [r[0] for r in conn.execute(
             "select category_id from pokewatch.landings where source = %s and as_of = %s and category_id = any(%s) "
             "order by category_id", (source, as_of, settings.categories))]
-    # Nothing landed at all: the first category is validated anyway, so the empty day fails loudly.
-    reports = [_validate_category(settings, as_of, run_id, source, category, build_docs, severities, today)
-               for category in landed or settings.categories[:1]]
+    # Nothing landed at all: the first category is validated anyway, so the empty day fails loudly. Every
+    # category is validated before any row moves: a critical failure in one leaves the others untouched too.
+    checked_days = [_validate_category(settings, as_of, run_id, source, category, build_docs, severities, today)
+                    for category in landed or settings.categories[:1]]
+    reports = [report for report, _ in checked_days]
+    _check_quarantine_share(settings, as_of, reports)
+    from pokewatch.quarantine import quarantine_rows
+
+    for report, frame in checked_days:
+        if report.quarantined:
+            with db.connect(settings) as conn:
+                quarantine_rows(conn, frame, report.quarantine_rows, as_of, source, run_id)
     return combine(reports, started)
 
 
-def _validate_category(settings, as_of, run_id, source, category, build_docs, severities, today) -> ValidationReport:
-    from pokewatch.quarantine import quarantine_rows
+def _check_quarantine_share(settings: Settings, as_of: dt.date, reports: list[ValidationReport]) -> None:
+    """Warnings quarantine a few bad rows; when they would take more than max_quarantine_share of a category's
+    day, the feed changed (renamed variants, a new format): stop before anything moves or is published."""
+    for report in reports:
+        rows = {i for positions in report.quarantine_rows.values() for i in positions}
+        if report.rows and len(rows) > settings.max_quarantine_share * report.rows:
+            names = ", ".join(sorted(report.quarantine_rows))
+            raise ValidationFailed(
+                f"{report.dataset} for {as_of}: warning expectations ({names}) would quarantine {len(rows):,} of "
+                f"{report.rows:,} rows ({len(rows) / report.rows:.0%}), more than the "
+                f"{settings.max_quarantine_share:.0%} a day of a few bad rows makes (POKEWATCH_MAX_QUARANTINE_SHARE): "
+                "the feed changed; nothing was quarantined or published", report)
 
+
+def _validate_category(settings, as_of, run_id, source, category, build_docs, severities, today):
+    """The category's day checked against its own previous day: (report, the rows checked). Moves nothing."""
     started = time.perf_counter()
     with db.connect(settings) as conn:
         frame = _load_day(conn, source, category, as_of)
@@ -158,8 +181,5 @@ def _validate_category(settings, as_of, run_id, source, category, build_docs, se
     except ValidationFailed as exc:
         exc.report.seconds = time.perf_counter() - started
         raise
-    if report.quarantined:
-        with db.connect(settings) as conn:
-            quarantine_rows(conn, frame, report.quarantine_rows, as_of, source, run_id)
     report.seconds = time.perf_counter() - started
-    return report
+    return report, frame

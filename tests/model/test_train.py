@@ -124,7 +124,9 @@ def test_a_buy_or_sell_class_without_a_proven_record_is_published_as_hold_with_i
     train.train(settings.model_copy(update=NO_SKILL_GATE), landed)  # a champion, without refreshing the record
     rule = SignalRule.from_settings(settings, **ZERO_COSTS)
     ungated = settings.model_copy(update={"require_proven_edge": False})
-    proposed = scoring.score(ungated, scoring.request(ungated, landed, uuid.uuid4(), rule)).counts
+    first = scoring.score(ungated, scoring.request(ungated, landed, uuid.uuid4(), rule))
+    proposed = first.counts
+    assert len(first.top) and not first.top["card_name"].str.startswith("product #").any()  # named in the summary
     assert proposed["BUY"] > 0  # the demo day at zero costs: 7 BUYs (SELLs, if any, are gated the same way)
     held = scoring.score(settings, scoring.request(settings, landed, uuid.uuid4(), rule))
     assert held.counts == {"BUY": 0, "SELL": 0, "HOLD": held.rows}

@@ -130,6 +130,15 @@ CRITICAL_SQL = {
     "ninety_percent_drop": "delete from pokewatch.prices where as_of = %(day)s and product_id % 10 <> 0",
     "market_in_cents": "update pokewatch.prices set market = market * 100 where as_of = %(day)s",
     "empty_day": "delete from pokewatch.prices where as_of = %(day)s",
+    # issue 17: a poisoned day that used to pass (each series' move was under the $50 per-series threshold)
+    "one_set_times_100": "update pokewatch.prices set market = market * 100, low = low * 100, mid = mid * 100, "
+                         "high = high * 100 where as_of = %(day)s and set_id = 23237",
+}
+# issue 17: warnings that would quarantine a large share of the day: the feed changed, the run stops
+FEED_CHANGES = {
+    "every_variant_renamed": "update pokewatch.prices set variant = 'Variant ' || variant where as_of = %(day)s",
+    "reverse_holofoil_renamed": "update pokewatch.prices set variant = 'Reverse Holo' where as_of = %(day)s "
+                                "and variant = 'Reverse Holofoil'",
 }
 
 
@@ -142,6 +151,26 @@ def test_a_critical_defect_in_the_warehouse_stops_before_anything_changes(traine
     with pytest.raises(ValidationFailed, match="failed critical expectation"):
         validate_prices(s, DAY, today=TODAY, build_docs=False)
     assert snapshot(s) == before  # prices, quarantine and signals untouched: no BUY/SELL from this day
+
+
+def test_one_set_poisoned_on_the_day_is_named_critical(trained_settings):
+    with db.connect(trained_settings) as conn:
+        conn.execute(CRITICAL_SQL["one_set_times_100"], {"day": DAY})
+    with pytest.raises(ValidationFailed, match=r"failed critical expectation .*\(set_move_factor <= 3\)") as caught:
+        validate_prices(trained_settings, DAY, today=TODAY, build_docs=False)
+    assert "set_id 23237" in str(caught.value)  # the sample names the set
+
+
+@pytest.mark.parametrize("change", sorted(FEED_CHANGES))
+def test_a_day_whose_warnings_would_quarantine_a_large_share_stops_before_anything_moves(trained_settings, change):
+    s = trained_settings
+    with db.connect(s) as conn:
+        conn.execute(FEED_CHANGES[change], {"day": DAY})
+    before = snapshot(s)
+    with pytest.raises(ValidationFailed, match=r"variant_known.*would quarantine [\d,]+ of [\d,]+ rows .* the feed "
+                                               "changed; nothing was quarantined or published"):
+        validate_prices(s, DAY, today=TODAY, build_docs=False)
+    assert snapshot(s) == before  # nothing quarantined, no signal replaced
 
 
 def test_injection_and_unicode_text_is_stored_literally_and_read_back(demo_settings):
