@@ -48,12 +48,22 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     return (DatabaseUnavailable, SourceError, RuntimeError, ValueError, FileNotFoundError)
 
 
+# Failures of the parts PokeWatch talks to, by the module their exception comes from: one line naming the part.
+_PARTS = {"psycopg": "PostgreSQL", "sqlalchemy": "PostgreSQL", "mlflow": "MLflow", "yoyo": "migrations"}
+
+
 def run_safely(fn, *args, **kwargs):
     """Run a command body; a known failure becomes one clear line and exit code 1, not a traceback."""
     try:
         return fn(*args, **kwargs)
     except _known_errors() as exc:
         fail(str(exc) or type(exc).__name__)
+    except Exception as exc:
+        part = _PARTS.get(type(exc).__module__.split(".")[0])
+        if part is None:
+            raise
+        first = next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+        fail(f"{part} refused: {first} ({type(exc).__name__})")
 
 
 @app.command()
@@ -240,13 +250,15 @@ def validate(as_of: AsOf = None, source: str = "tcgcsv") -> None:
     from pokewatch import validation
 
     day = _day(as_of) or dt.date.today()
-    try:
-        report = validation.validate_prices(get_settings(), day, source=source)
-    except validation.ValidationFailed as exc:
-        console.print(exc.report.markdown())
-        fail(str(exc))
-    except _known_errors() as exc:  # the database down: one clear line, not a traceback
-        fail(str(exc) or type(exc).__name__)
+
+    def check():
+        try:
+            return validation.validate_prices(get_settings(), day, source=source)
+        except validation.ValidationFailed as exc:
+            console.print(exc.report.markdown())  # the table first, then the one line (run_safely)
+            raise
+
+    report = run_safely(check)
     console.print(report.markdown())
     console.print(report.summary())
     if report.data_docs_path:

@@ -16,7 +16,14 @@ from pokewatch.settings import Settings
 
 
 def start_run(conn: psycopg.Connection, as_of: dt.date | None, flow_run_id: str | None = None) -> uuid.UUID:
+    """A new 'running' row. The caller holds the writer lock, so any other 'running' row belongs to a process that
+    ended without finishing (killed, lost its machine): it is marked 'abandoned', with when and by which run."""
     run_id = uuid.uuid4()
+    conn.execute(
+        "update pokewatch.runs set status = 'abandoned', finished_at = now(), "
+        "error = coalesce(error || '; ', '') || 'abandoned: its process ended without finishing (found by run ' "
+        "|| %s || ' at ' || to_char(now(), 'YYYY-MM-DD HH24:MI:SS TZ') || ')' where status = 'running'",
+        (str(run_id),))
     conn.execute(
         "insert into pokewatch.runs (run_id, flow_run_id, as_of, status) values (%s, %s, %s, 'running')",
         (run_id, flow_run_id, as_of),

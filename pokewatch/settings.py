@@ -137,6 +137,10 @@ class Settings(BaseSettings):
         os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
         os.environ.setdefault("DO_NOT_TRACK", "true")
         os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+        # An MLflow server that is down: a bounded wait (3 tries, 20 s each, ~1 min) then one clear line, not
+        # MLflow's default 7 retries with backoff (about 5 minutes). Set either variable to choose otherwise.
+        os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "2")
+        os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", "20")
         os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")

@@ -126,8 +126,13 @@ class HttpSource:
     def __init__(self, settings: Settings, base_url: str, headers: dict[str, str] | None = None):
         self.settings = settings
         self.base_url = base_url.rstrip("/")
+        # Keyed headers (X-Api-Key, Authorization) go to the source's own origin only: httpx drops Authorization
+        # on a cross-origin redirect but forwards any other header, so every key is dropped here.
+        self._keys = [k for k in (headers or {}) if k.lower() != "user-agent"]
+        self._origin = httpx.URL(self.base_url)
         self.client = httpx.Client(
             base_url=self.base_url,
+            event_hooks={"request": [self._keys_stay_home]},
             headers={"User-Agent": "pokewatch/0.1 (+nightly price collector)", **(headers or {})},
             timeout=settings.http_timeout_seconds,
             follow_redirects=True,
@@ -135,6 +140,12 @@ class HttpSource:
             # Polite: never more connections to one host than the configured concurrency.
             limits=httpx.Limits(max_connections=max(1, settings.http_concurrency), max_keepalive_connections=4),
         )
+
+    def _keys_stay_home(self, request: httpx.Request) -> None:
+        here = (request.url.scheme, request.url.host, request.url.port)
+        if here != (self._origin.scheme, self._origin.host, self._origin.port):
+            for key in self._keys:
+                request.headers.pop(key, None)
 
     def close(self) -> None:
         self.client.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+import pandas as pd
 import psycopg
 import pytest
 from pydantic import SecretStr
@@ -143,3 +144,17 @@ def test_passwords_come_from_the_environment_when_settings_lack_them(settings, m
     monkeypatch.setenv("POKEWATCH_WRITER_PASSWORD", "w")
     monkeypatch.delenv("POKEWATCH_READER_PASSWORD", raising=False)
     assert roles.passwords_from(settings) == ("w", None)
+
+
+def test_the_writer_imports_a_real_file_without_migration_rights(with_roles, shared_dir, tmp_path):
+    """`import` as the documented writer role: the schema is only checked (never migrated: no yoyo_lock), the
+    months' partitions come from the function the writer may call, the writer lock is an advisory lock."""
+    from pokewatch.collect import import_history
+
+    day = pd.read_parquet(shared_dir / "data/tcgcsv_japan/tcgcsv_prices_cat85_pokemon_japan_2025-09-21.parquet")
+    day.head(300).to_parquet(tmp_path / "day.parquet")
+    writer = as_role(with_roles, roles.WRITER)
+    schema.ensure_schema(writer)
+    assert import_history(writer, tmp_path / "day.parquet").rows == 300
+    with login(with_roles, roles.READER) as reader:
+        assert reader.execute("select count(*) from pokewatch.landed_prices").fetchone() == (300,)

@@ -43,7 +43,7 @@ def test_a_changed_price_updates_only_that_row(settings, conn):
     [
         (lambda f: f.drop(columns=["marketPrice"]), "missing column(s) marketPrice"),
         (lambda f: f.assign(marketPrice=f["marketPrice"].astype(object).where(f.index != 3, "twelve")),
-         "row 3, column 'market': 'twelve' is not a number"),
+         "row 3, column 'marketPrice': 'twelve' is not a number"),
         (lambda f: f.assign(date=f["date"].where(f.index != 5, "26/10/2025")), "not a YYYY-MM-DD date"),
     ],
 )
