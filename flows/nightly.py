@@ -13,11 +13,24 @@ from flows.validate import validate
 from pokewatch import db, report, run_request, schema, scoring
 from pokewatch import demo as demo_sample
 from pokewatch.runs import RunLog
+from pokewatch.schedule import nightly_day
 from pokewatch.settings import get_settings
 from pokewatch.sources.base import NotPublishedYet
 
 
-@flow(name="nightly", log_prints=True)
+def run_name() -> str:
+    """Runs are named by the day they are for, as the Prefect UI lists them: "nightly 2025-10-26"."""
+    params = runtime.flow_run.parameters or {}
+    if params.get("as_of"):
+        return f"nightly {params['as_of']}"
+    if params.get("demo"):
+        return "nightly demo"
+    if runtime.deployment.id is not None or params.get("skip_collect"):  # the day before the scheduled start
+        return f"nightly {nightly_day(runtime.flow_run.scheduled_start_time, get_settings().timezone)}"
+    return "nightly (the day the source serves)"
+
+
+@flow(name="nightly", log_prints=True, flow_run_name=run_name)
 def nightly(as_of: dt.date | None = None, skip_collect: bool = False, demo: bool = False, source: str = "tcgcsv",
             round_trip_cost: float | None = None, min_gain_dollars: float | None = None):
     """The whole nightly job for one day: collect, validate, train, score, recorded in pokewatch.runs.

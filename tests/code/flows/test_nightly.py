@@ -102,6 +102,10 @@ def test_a_day_the_source_has_not_published_is_retried_then_skipped_and_nothing_
     assert state.is_completed() and state.name == "Skipped"
     assert "tcgcsv has not published 2025-10-27 yet: it serves 2025-10-26" in state.message
     assert small_tcgcsv_mirror.hits("/last-updated.txt") == 2  # first try and one retry
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:  # named by its day in the Prefect UI
+        assert client.read_flow_run(state.state_details.flow_run_id).name == "nightly 2025-10-27"
     with db.connect(flow_settings) as conn:
         assert conn.execute("select count(*) from pokewatch.prices").fetchone() == (0,)
         run = conn.execute("select as_of, status, error from pokewatch.runs").fetchall()
