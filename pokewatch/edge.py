@@ -20,6 +20,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from pokewatch.evaluate import cluster_interval
+
 CLASSES = ("BUY", "SELL")
 
 
@@ -44,19 +46,6 @@ class ClassEdge:
         return asdict(self)
 
 
-def _block_interval(values: np.ndarray, blocks: np.ndarray, level: float, n_boot: int, seed: int) -> tuple[float, float]:
-    """Interval of the mean of `values` resampling whole blocks (Poisson weights per block)."""
-    codes, block_of = np.unique(blocks, return_inverse=True)
-    sums = np.bincount(block_of, weights=values, minlength=len(codes))
-    counts = np.bincount(block_of, minlength=len(codes)).astype(float)
-    weights = np.random.default_rng(seed).poisson(1.0, size=(n_boot, len(codes))).astype(float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        draws = (weights @ sums) / (weights @ counts)
-    draws = draws[np.isfinite(draws)]
-    tail = (1 - level) / 2
-    return float(np.quantile(draws, tail)), float(np.quantile(draws, 1 - tail))
-
-
 def class_edges(decisions: pd.DataFrame, horizon: int, cost: float, min_blocks: int = 4, level: float = 0.90,
                 n_boot: int = 1000, seed: int = 0) -> list[ClassEdge]:
     """decisions: one row per (decision day, series): `day` (position), `signal` (the model's), `move` (market
@@ -64,15 +53,13 @@ def class_edges(decisions: pd.DataFrame, horizon: int, cost: float, min_blocks: 
     move = decisions["move"].to_numpy(float)
     ok = np.isfinite(move)
     frame = decisions.loc[ok, ["day", "signal"]].assign(move=move[ok])
-    buy_all = frame.groupby("day")["move"].transform("mean").to_numpy() - cost  # buying everything that day
+    market = frame.groupby("day")["move"].transform("mean").to_numpy()  # every series' mean move that day
     out = []
     for signal in CLASSES:
         mask = (frame["signal"] == signal).to_numpy()
-        sign = 1.0 if signal == "BUY" else -1.0
+        sign = 1.0 if signal == "BUY" else -1.0  # a SELL earns the move it avoids
         net = sign * frame["move"].to_numpy()[mask] - cost
-        # always-BUY's counterpart for a SELL is selling everything: −(market move) − cost
-        baseline = buy_all[mask] if signal == "BUY" else -(buy_all[mask] + cost) - cost
-        excess = net - baseline
+        excess = net - (sign * market[mask] - cost)  # vs buying (selling) everything that day, same cost
         blocks = (frame["day"].to_numpy()[mask] - int(frame["day"].min())) // max(horizon, 1)
         n_blocks = int(len(np.unique(blocks)))
         if net.size == 0:
@@ -80,8 +67,8 @@ def class_edges(decisions: pd.DataFrame, horizon: int, cost: float, min_blocks: 
                                  0.0, float("nan"), False, f"no proven edge for {signal} at {horizon} days: "
                                  "the walk-forward made no such trade"))
             continue
-        low, high = _block_interval(net, blocks, level, n_boot, seed)
-        excess_low, _ = _block_interval(excess, blocks, level, n_boot, seed + 1)
+        low, high = cluster_interval(net, blocks, level, n_boot, seed)
+        excess_low, _ = cluster_interval(excess, blocks, level, n_boot, seed + 1)
         proven = n_blocks >= min_blocks and low > 0 and excess_low > 0
         numbers = (f"walk-forward {net.size:,} trades in {n_blocks} blocks of {horizon} days, hit rate "
                    f"{(net > 0).mean():.0%}, mean net {net.mean():+.1%} ({level:.0%} interval {low:+.1%}..{high:+.1%}), "

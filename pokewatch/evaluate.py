@@ -90,14 +90,24 @@ def paired_skill(test: pd.DataFrame, predicted, baseline: str = "last_price", le
         return {"skill": float("nan"), "skill_low": float("nan"), "skill_high": float("nan"), "n": 0,
                 "series": 0}
     series = pd.factorize(pd.MultiIndex.from_frame(test.loc[ok, ["product_id", "variant"]]))[0]
-    sums = np.bincount(series, weights=diff)
-    counts = np.bincount(series).astype(float)
+    low, high = cluster_interval(diff, series, level, n_boot, seed)
+    return {"skill": float(diff.mean()), "skill_low": low, "skill_high": high, "n": int(diff.size),
+            "series": int(series.max() + 1)}
+
+
+def cluster_interval(values: np.ndarray, clusters: np.ndarray, level: float = 0.90, n_boot: int = 1000,
+                     seed: int = 0) -> tuple[float, float]:
+    """Central `level` interval of the mean of `values`, resampling whole clusters (a series, a block of days)
+    with Poisson weights: rows of one cluster are not independent draws."""
+    _, cluster_of = np.unique(clusters, return_inverse=True)
+    sums = np.bincount(cluster_of, weights=values)
+    counts = np.bincount(cluster_of).astype(float)
     rng = np.random.default_rng(seed)
     draws = []
-    for start in range(0, n_boot, 100):  # 100 resamples at a time keeps memory at 100 × series
+    for start in range(0, n_boot, 100):  # 100 resamples at a time keeps memory at 100 × clusters
         weights = rng.poisson(1.0, size=(min(100, n_boot - start), len(sums))).astype(float)
-        draws.append((weights @ sums) / np.maximum(weights @ counts, 1.0))
+        total = weights @ counts
+        draws.append(((weights @ sums) / np.where(total > 0, total, 1.0))[total > 0])
     draws = np.concatenate(draws)
     tail = (1 - level) / 2
-    return {"skill": float(diff.mean()), "skill_low": float(np.quantile(draws, tail)),
-            "skill_high": float(np.quantile(draws, 1 - tail)), "n": int(diff.size), "series": int(len(sums))}
+    return float(np.quantile(draws, tail)), float(np.quantile(draws, 1 - tail))

@@ -51,7 +51,7 @@ def read_price_history(path: Path, categories: tuple[int, ...] | list[int] = (3,
         raise SourceError(f"{path}: missing column(s) {', '.join(missing)}; expected tcgcsv's price schema")
     if "categoryId" not in raw.columns:
         raw = raw.assign(categoryId=default_category)
-    raw = raw.assign(categoryId=_whole_numbers(raw["categoryId"], path, "categoryId"))
+    raw = raw.assign(categoryId=_ids(raw["categoryId"], path, "categoryId"))
     found = sorted(int(c) for c in raw["categoryId"].unique())
     raw = raw[raw["categoryId"].isin(list(categories))]
     if found and raw.empty:
@@ -90,9 +90,8 @@ def _ids(series: pd.Series, path: Path, column: str) -> pd.Series:
     """Positive whole numbers that fit: no fraction, no sign, no overflow (checked before any cast)."""
     if series.isna().any():
         _first(series.isna(), series, path, column, "is empty")
-    if pd.api.types.is_integer_dtype(series):
-        wide = series.astype("object")
-        _first(~wide.map(lambda v: 0 < int(v) <= MAX_ID), series, path, column, f"is not an id in 1..{MAX_ID:,}")
+    if pd.api.types.is_integer_dtype(series):  # int64 or uint64: compared as they are, before any cast
+        _first((series <= 0) | (series > MAX_ID), series, path, column, f"is not an id in 1..{MAX_ID:,}")
         return series.astype("int64")
     values = _numbers(series, path, column)
     _first(values.isna(), series, path, column, "is empty")
@@ -117,9 +116,9 @@ def _check_days(days: pd.Series, raw: pd.Series, path: Path) -> None:
 
 
 def _check_text(series: pd.Series, path: Path, column: str) -> None:
-    empty = series.isna() | (series.astype(str).str.strip() == "")
-    _first(empty, series, path, column, "is empty")
-    _first(series.astype(str).str.contains("\x00", regex=False), series, path, column, "holds a NUL byte")
+    text = series.astype(str)
+    _first(series.isna() | (text.str.strip() == ""), series, path, column, "is empty")
+    _first(text.str.contains("\x00", regex=False), series, path, column, "holds a NUL byte")
 
 
 def _numbers(series: pd.Series, path: Path, column: str) -> pd.Series:
@@ -130,6 +129,3 @@ def _numbers(series: pd.Series, path: Path, column: str) -> pd.Series:
         raise SourceError(f"{path}: row {row}, column {column!r}: {series[row]!r} is not a number")
     return values.astype("float64")
 
-
-def _whole_numbers(series: pd.Series, path: Path, column: str) -> pd.Series:
-    return _ids(series, path, column)
