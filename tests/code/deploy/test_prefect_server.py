@@ -52,6 +52,8 @@ def _base_env(prefect_home: Path, api_url: str) -> dict[str, str]:
         MLFLOW_DISABLE_TELEMETRY="true",
         PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="120",
         PREFECT_LOGGING_LEVEL="INFO",
+        # The scheduler visits new deployments every 5 s instead of 60 s: the test reads the runs it creates.
+        PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS="5",
     )
     return env
 
@@ -137,12 +139,18 @@ def test_nightly_runs_through_a_real_server_and_worker(prefect_server, database_
             assert backfill["global_concurrency_limit"]["limit"] == 1 and backfill["schedules"] == []
 
     # The schedule as `pokewatch schedule` will show it: 03:00 in the variable's zone, from the real API.
-    listed = subprocess.run(
-        [sys.executable, "-c", "import json; from pokewatch.schedule import next_runs; "
-                               "print(json.dumps(next_runs(3), default=str))"],
-        env=env, cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120)
-    assert listed.returncode == 0, listed.stderr[-3000:]
-    upcoming = json.loads(listed.stdout.strip().splitlines()[-1])
+    # The server's scheduler creates the runs in its own loop: ask again until it has (a busy machine is slow).
+    deadline = time.monotonic() + 180
+    while True:
+        listed = subprocess.run(
+            [sys.executable, "-c", "import json; from pokewatch.schedule import next_runs; "
+                                   "print(json.dumps(next_runs(3), default=str))"],
+            env=env, cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120)
+        assert listed.returncode == 0, listed.stderr[-3000:]
+        upcoming = json.loads(listed.stdout.strip().splitlines()[-1])
+        if upcoming or time.monotonic() > deadline:
+            break
+        time.sleep(2)
     assert upcoming and all(r["deployment"] == "nightly/nightly" and r["state"] == "Scheduled" for r in upcoming)
     local = [dt.datetime.fromisoformat(r["scheduled"]).astimezone(ZoneInfo(SCHEDULE_ZONE)) for r in upcoming]
     assert all((t.hour, t.minute) == (3, 0) for t in local) and local == sorted(local)
