@@ -17,11 +17,23 @@ SHARED = Path(os.environ.get("POKEWATCH_SHARED_DIR", PROJECT_DIR.parent / "share
 HISTORY_PARQUET = SHARED / "data/tcgcsv/tcgcsv_prices_cat3_pokemon_2025-09-21_2025-10-26.parquet"
 ARCHIVE_7Z = SHARED / "data/tcgcsv/prices-2025-10-26.ppmd.7z"
 
+# Session-wide set-ups shared by every folder (one instance each per session, whichever folder asks first):
+# the landed and the trained demo warehouses, the Prefect API and the demo nightly run, the real history.
+pytest_plugins = ["tests.support.templates", "tests.support.prefect", "tests.support.history"]
+
 
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     assert SHARED.is_dir(), f"tests read real data from {SHARED} (set POKEWATCH_SHARED_DIR)"
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def tcgcsv_data(shared_dir, tmp_path_factory):
+    """Real bodies for 2025-10-26, extracted from the shared archive once per session (~1.5 s)."""
+    from tests.support.mirror import load_tcgcsv_data
+
+    return load_tcgcsv_data(shared_dir, tmp_path_factory.mktemp("tcgcsv-archive"))
 
 
 @pytest.fixture(scope="session")

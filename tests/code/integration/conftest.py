@@ -5,17 +5,11 @@ from __future__ import annotations
 import pytest
 
 from pokewatch.settings import Settings
-from tests.support.mirror import Mirror, load_tcgcsv_data
+from tests.support.mirror import Mirror
 from tests.support.mirror import tcgcsv_mirror as build_tcgcsv_mirror
 
 # The groups served by the small mirror used for fault tests (Base Set with real products, SV 151, two more).
 FEW_GROUPS = [604, 23237, 1728, 1406]
-
-
-@pytest.fixture(scope="session")
-def tcgcsv_data(shared_dir, tmp_path_factory):
-    """Real bodies for 2025-10-26, extracted from the shared archive once per session (~1.5 s)."""
-    return load_tcgcsv_data(shared_dir, tmp_path_factory.mktemp("tcgcsv-archive"))
 
 
 @pytest.fixture

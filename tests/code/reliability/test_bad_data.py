@@ -15,7 +15,7 @@ from pokewatch import db, landing, scoring
 from pokewatch.signals import SignalRule
 from pokewatch.sources.base import DayLanding
 from pokewatch.validation import ValidationFailed, validate_price_frame, validate_prices
-from tests.data.validation.conftest import DAY, TODAY, day, full_day, full_previous, history  # noqa: F401  (fixtures)
+from tests.data.validation.conftest import DAY, TODAY
 from tests.data.validation.test_price_contract import WARNING, _priced
 from tests.support.warehouse import ZERO_COSTS
 
