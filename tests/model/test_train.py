@@ -1,22 +1,43 @@
-"""Training and scoring on the real demo sample, with a real MLflow store and real PostgreSQL."""
+"""Training and scoring on the real demo sample, with a real MLflow store and real PostgreSQL.
+
+Training on the demo costs the most here, so trainings are shared where a test only reads one: the session's
+`trained_template` (tests/support/templates.py: the landed demo trained once with NO_SKILL_GATE, a fresh MLflow
+store) and `demo_nightly` (tests/support/prefect.py: `nightly(demo=True)`, which trains at the product's
+settings). Each test works on its own copy of the database and of the MLflow store."""
 
 import uuid
 
 import pytest
 
-from pokewatch import demo, registry, scoring, train
+from pokewatch import db, demo, registry, scoring, train
 from pokewatch.evaluate import BASELINES
 from tests.support.warehouse import NO_SKILL_GATE
 
 
 @pytest.fixture
-def landed(settings):
-    demo.load_sample(settings)
+def settings(landed_settings):
+    """This module's warehouse: a private copy of the landed demo sample (no model yet)."""
+    return landed_settings
+
+
+@pytest.fixture
+def landed():
+    """The demo sample's last day (the templates and `settings` hold the landed sample)."""
     return demo.sample_last_day()
 
 
-def test_the_skill_gate_decides_on_the_interval_against_last_price_on_the_same_rows(settings, landed):
-    result = train.train(settings, landed)
+@pytest.fixture
+def trained_conn(trained_copy):
+    with db.connect(trained_copy, autocommit=True) as connection:
+        yield connection
+
+
+def test_the_skill_gate_decides_on_the_interval_against_last_price_on_the_same_rows(demo_nightly,
+                                                                                   demo_nightly_settings):
+    """The training at the product's settings of the session's demo nightly (`train.train` in its train task),
+    read with a copy of the MLflow store it left."""
+    settings = demo_nightly_settings
+    result = demo_nightly.results["train"]
     m = result.metrics
     assert m["skill_low"] <= m["skill"] <= m["skill_high"] and m["skill_n"] == m["n"]
     assert m["skill"] == pytest.approx(m["last_price_mape"] - m["mape"])  # paired: the same held-out rows
@@ -27,9 +48,11 @@ def test_the_skill_gate_decides_on_the_interval_against_last_price_on_the_same_r
         assert registry.load_alias(settings, registry.CHAMPION) is None
 
 
-def test_first_passing_model_becomes_champion_and_a_worse_one_does_not(settings, landed):
-    settings = settings.model_copy(update=NO_SKILL_GATE)  # the alias mechanics, whatever the model's skill
-    first = train.train(settings, landed)
+def test_first_passing_model_becomes_champion_and_a_worse_one_does_not(trained_template, challenged_template,
+                                                                      challenged_copy, landed):
+    """The session's two trainings (tests/support/templates.py), read in a copy of their warehouse and store."""
+    settings = challenged_copy.model_copy(update=NO_SKILL_GATE)  # the alias mechanics, whatever the model's skill
+    first = trained_template.result  # train.train(settings, landed) on the landed demo and a fresh MLflow store
     assert first.promoted, first.reason
     assert first.metrics["mape"] <= settings.max_mape
     assert first.metrics["coverage"] >= settings.min_coverage
@@ -38,8 +61,8 @@ def test_first_passing_model_becomes_champion_and_a_worse_one_does_not(settings,
     assert registry.load_alias(settings, registry.CHAMPION).version == first.version
 
     # Demand a 50 % improvement: the same model trained again cannot earn it.
-    strict = settings.model_copy(update={"champion_margin": 0.5})
-    second = train.train(strict, landed)
+    # (`challenged_template`: train.train(settings + champion_margin 0.5, landed), after `first`)
+    second = challenged_template.result
     assert not second.promoted
     assert "does not beat the champion" in second.reason
     assert registry.load_alias(settings, registry.CHAMPION).version == first.version
@@ -53,9 +76,10 @@ def test_first_passing_model_becomes_champion_and_a_worse_one_does_not(settings,
     assert run.data.params["test_days"].endswith(str(landed.replace(day=19)))
 
 
-def test_a_trained_model_leaves_plots_data_range_and_warehouse_metrics(settings, landed, conn):
-    settings = settings.model_copy(update=NO_SKILL_GATE)  # a promoted model's records
-    result = train.train(settings, landed)
+def test_a_trained_model_leaves_plots_data_range_and_warehouse_metrics(trained_template, trained_copy, trained_conn):
+    settings = trained_copy.model_copy(update=NO_SKILL_GATE)  # a promoted model's records
+    result = trained_template.result  # train.train(settings, landed): the session's training, read in a copy
+    conn = trained_conn
     client = registry.mlflow_client(settings)
     run_id = result.metrics["mlflow_run_id"]
     run = client.get_run(run_id)
@@ -92,9 +116,9 @@ def test_no_passing_model_means_every_series_holds_at_its_last_price_with_the_nu
                                        (landed,)).fetchone()[0]
 
 
-def test_every_priced_series_is_scored_once_and_a_rerun_changes_nothing(settings, landed, conn):
-    settings = settings.model_copy(update=NO_SKILL_GATE)  # through a model, whatever its skill
-    train.train(settings, landed)
+def test_every_priced_series_is_scored_once_and_a_rerun_changes_nothing(trained_copy, landed, trained_conn):
+    settings = trained_copy.model_copy(update=NO_SKILL_GATE)  # through a model, whatever its skill
+    conn = trained_conn  # the session's training (NO_SKILL_GATE), in a copy; its zero-cost signals are replaced
     first = scoring.score(settings, scoring.request(settings, landed, uuid.uuid4()))
     priced = conn.execute(
         "select count(*) from pokewatch.prices where as_of = %s and market > 0", (landed,)
@@ -114,14 +138,17 @@ def test_every_priced_series_is_scored_once_and_a_rerun_changes_nothing(settings
     assert again == rows
 
 
-def test_a_buy_or_sell_class_without_a_proven_record_is_published_as_hold_with_its_numbers(settings, landed, conn):
+def test_a_buy_or_sell_class_without_a_proven_record_is_published_as_hold_with_its_numbers(trained_copy, landed,
+                                                                                          trained_conn):
     """Scoring at zero costs so the model proposes BUYs and SELLs (the product never scores so): without a
     walk-forward record every one is HOLD; with a proven BUY record and an unproven SELL one, only BUYs remain."""
     from pokewatch.edge import ClassEdge, save_edges
     from pokewatch.signals import SignalRule
     from tests.support.warehouse import ZERO_COSTS
 
-    train.train(settings.model_copy(update=NO_SKILL_GATE), landed)  # a champion, without refreshing the record
+    # A champion trained with NO_SKILL_GATE, without refreshing the record: a copy of the session's training.
+    settings, conn = trained_copy, trained_conn
+    assert registry.load_alias(settings, registry.CHAMPION) is not None
     rule = SignalRule.from_settings(settings, **ZERO_COSTS)
     ungated = settings.model_copy(update={"require_proven_edge": False})
     first = scoring.score(ungated, scoring.request(ungated, landed, uuid.uuid4(), rule))

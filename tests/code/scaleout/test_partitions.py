@@ -9,7 +9,7 @@ import uuid
 import pandas as pd
 import pytest
 
-from pokewatch import partitions
+from pokewatch import db, partitions
 from pokewatch.landing import land_prices
 from pokewatch.publish import publish_signals
 from pokewatch.settings import PROJECT_DIR
@@ -78,10 +78,12 @@ def test_month_starts_cover_the_range():
     assert partitions.partition_name("prices", dt.date(2025, 10, 26)) == "prices_2025_10"
 
 
-def test_views_and_example_queries_work_on_the_partitioned_tables(settings, conn):
-    from pokewatch import demo
+def test_views_and_example_queries_work_on_the_partitioned_tables(landed_settings):
+    with db.connect(landed_settings, autocommit=True) as conn:  # a copy of the session's landed demo sample
+        _views_and_queries(conn)
 
-    demo.load_sample(settings)
+
+def _views_and_queries(conn):
     fill_signals_from_prices(conn)
     for view in ("latest_signals", "signal_history", "signal_mix_daily", "top_opportunities", "model_performance"):
         conn.execute(f"select * from pokewatch.{view} limit 5").fetchall()

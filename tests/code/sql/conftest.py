@@ -1,4 +1,5 @@
-"""Fixtures for the warehouse SQL tests: one demo database trained and scored for two days per module."""
+"""Fixtures for the warehouse SQL tests: one demo database trained and scored for two days per module (a copy of
+the session's trained demo warehouse)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from sqlalchemy.engine import make_url
 
-from pokewatch import db, demo, model_store, scoring, train
+from pokewatch import db, demo, model_store, scoring
 from pokewatch.settings import PROJECT_DIR, Settings
 from pokewatch.signals import SignalRule
+from tests.support.templates import copy_of, drop_database
 from tests.support.warehouse import NO_SKILL_GATE, ZERO_COSTS
 
 QUERIES = PROJECT_DIR / "sql" / "queries"
@@ -34,31 +35,24 @@ class Scored:
     trained: list  # TrainResult of the champion, then a rejected challenger
 
 
-def _admin(url: str) -> psycopg.Connection:
-    return psycopg.connect(db.libpq_conninfo(make_url(url).set(database="postgres")), autocommit=True)
-
-
 @pytest.fixture(scope="module")
-def scored(server_url, template_database, tmp_path_factory) -> Scored:
+def scored(server_url, trained_template, challenged_template, tmp_path_factory) -> Scored:
     """The demo sample landed, a champion trained (and a rejected challenger), signals for two days.
 
+    The champion and the challenger are the session's (tests/support/templates.py: the landed demo trained once
+    with NO_SKILL_GATE, then again with champion_margin 0.5); this module scores both days in a copy.
     Signals are scored without costs (the demo's rule) so BUY and SELL exist on the small sample.
     Read-only for the tests that use it.
     """
-    name = f"pokewatch_sql_{uuid.uuid4().hex[:12]}"
-    with _admin(server_url) as conn:
-        conn.execute(f"create database {name} template {template_database}")
-    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
     saved = os.environ.pop("MLFLOW_TRACKING_URI", None)
     # views and queries need BUY/SELL rows and a champion: skill gate off, zero costs (never the product's)
-    settings = Settings(home=Path(tmp_path_factory.mktemp("scored")) / "home", database_url=url,
-                        **NO_SKILL_GATE).prepare()
+    name, settings = copy_of(server_url, challenged_template.database, challenged_template.home,
+                             Path(tmp_path_factory.mktemp("scored")), **NO_SKILL_GATE)
     try:
-        demo.load_sample(settings)
         assert demo.sample_last_day() == DAYS[-1]
-        champion = train.train(settings, DAYS[-1])
+        champion = trained_template.result  # train.train(settings, DAYS[-1]) on the landed demo, fresh MLflow store
         assert champion.promoted, champion.reason
-        rejected = train.train(settings.model_copy(update={"champion_margin": 0.5}), DAYS[-1])
+        rejected = challenged_template.result  # train.train(settings + champion_margin 0.5, DAYS[-1])
         assert not rejected.promoted
         with db.connect(settings) as conn:
             for result in (champion, rejected):
@@ -69,10 +63,10 @@ def scored(server_url, template_database, tmp_path_factory) -> Scored:
             scoring.score(settings, scoring.request(settings, day, uuid.uuid4(), rule))
         yield Scored(settings, DAYS, [champion, rejected])
     finally:
+        os.environ.pop("MLFLOW_TRACKING_URI", None)
         if saved is not None:
             os.environ["MLFLOW_TRACKING_URI"] = saved
-        with _admin(server_url) as conn:
-            conn.execute(f"drop database if exists {name} with (force)")
+        drop_database(server_url, name)
 
 
 @pytest.fixture

@@ -5,17 +5,30 @@ from __future__ import annotations
 
 import json
 
+import psycopg
 import pytest
+from sqlalchemy.engine import make_url
 
-from pokewatch import demo
+from pokewatch import db
+from tests.support.templates import clone_database, drop_database, url_for
 from tests.support.warehouse import fill_signals_from_prices
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def month(settings, conn):
-    demo.load_sample(settings)
+@pytest.fixture(scope="module")
+def month(server_url, demo_template):
+    """A copy of the session's landed demo sample with a month of signals, analyzed; read-only for the module
+    (each test only asks the planner)."""
+    name = clone_database(server_url, demo_template)
+    try:
+        with psycopg.connect(db.libpq_conninfo(make_url(url_for(server_url, name))), autocommit=True) as conn:
+            yield _month(conn)
+    finally:
+        drop_database(server_url, name)
+
+
+def _month(conn):
     fill_signals_from_prices(conn)
     conn.execute("analyze pokewatch.prices")
     conn.execute("analyze pokewatch.signals")
