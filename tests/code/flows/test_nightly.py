@@ -17,14 +17,16 @@ def latest(conn):
     ).fetchall()
 
 
-def test_demo_run_publishes_every_priced_series_of_both_catalogues_named_and_honest(flow_settings):
+def test_demo_run_publishes_every_priced_series_of_both_catalogues_named_and_honest(demo_nightly,
+                                                                                     demo_nightly_settings):
     """The demo at the product's own costs: every series priced on the day gets a signal, English and Japanese,
-    named; signals come from a model only if it beat last price on held-out rows, else all HOLD "no edge"."""
-    from flows.nightly import nightly
+    named; signals come from a model only if it beat last price on held-out rows, else all HOLD "no edge".
 
-    results = nightly(demo=True)
+    `demo_nightly` is `nightly(demo=True)` on a fresh database, run once per session; this reads its results and
+    a copy of the warehouse it left."""
+    results = demo_nightly.results
     trained, scored = results["train"], results["score"]
-    with db.connect(flow_settings) as conn:
+    with db.connect(demo_nightly_settings) as conn:
         mix = latest(conn)
         series = conn.execute(
             "select count(*) from pokewatch.prices where as_of = %s and market > 0", (DAY,)
@@ -46,10 +48,11 @@ def test_demo_run_publishes_every_priced_series_of_both_catalogues_named_and_hon
         assert reasons == [(trained.reason,)] and trained.reason.startswith("no edge at 7 days")
 
 
-def test_a_negative_price_stops_the_run_at_validation_and_keeps_the_signals(flow_settings):
+def test_a_negative_price_stops_the_run_at_validation_and_keeps_the_signals(demo_nightly_settings):
+    """On a copy of the session's demo nightly (`nightly(demo=True)`, its signals published)."""
     from flows.nightly import nightly
 
-    nightly(demo=True)
+    flow_settings = demo_nightly_settings
     with db.connect(flow_settings) as conn:
         before = conn.execute("select * from pokewatch.signals order by product_id, variant").fetchall()
         conn.execute(

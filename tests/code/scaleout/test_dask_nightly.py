@@ -30,10 +30,14 @@ def use(monkeypatch, **env) -> None:
     get_settings.cache_clear()
 
 
-def test_dask_partitions_publish_the_same_signals_as_the_default_runner(flow_settings, monkeypatch):
+def test_dask_partitions_publish_the_same_signals_as_the_default_runner(demo_nightly, demo_nightly_settings,
+                                                                       monkeypatch):
     from flows.nightly import nightly
 
-    default = nightly(demo=True)  # thread runner, default partition size: the whole demo in one partition
+    flow_settings = demo_nightly_settings
+    # The session's `nightly(demo=True)` (thread runner, default partition size: the whole demo in one partition),
+    # and a copy of the warehouse and MLflow store it left.
+    default = demo_nightly.results
     assert default["score"].partitions == 1
     before = signals(flow_settings)
     assert len(before) == default["score"].rows > 1000
