@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -82,8 +81,10 @@ def collect_(as_of: AsOf = None,
 
 
 @app.command()
-def backfill(start: Annotated[dt.datetime | None, typer.Option("--from", formats=["%Y-%m-%d"])] = None,
-             end: Annotated[dt.datetime | None, typer.Option("--to", formats=["%Y-%m-%d"])] = None,
+def backfill(start: Annotated[dt.datetime | None, typer.Option(
+                 "--from", formats=["%Y-%m-%d"], help="First day to download (YYYY-MM-DD), with --to.")] = None,
+             end: Annotated[dt.datetime | None, typer.Option(
+                 "--to", formats=["%Y-%m-%d"], help="Last day to download (YYYY-MM-DD), with --from.")] = None,
              archive_dir: Annotated[Path | None, typer.Option(help="Read local prices-YYYY-MM-DD.ppmd.7z files.")] = None,
              ) -> None:
     """Land tcgcsv's daily archives (download --from/--to, or read --archive-dir); landed days are skipped."""
@@ -164,7 +165,7 @@ def _print_run_summary(results: dict) -> None:
 
 
 @app.command()
-def signals(limit: Annotated[int, typer.Option(help="Rows to show.")] = 20,
+def signals(limit: Annotated[int, typer.Option(min=1, help="Rows to show.")] = 20,
             signal: Annotated[str | None, typer.Option(help="BUY, SELL or HOLD.")] = None,
             set_name: Annotated[str | None, typer.Option("--set", help="Set name contains this text.")] = None,
             min_price: Annotated[float | None, typer.Option(help="Minimum market price ($).")] = None,
@@ -181,11 +182,12 @@ def signals(limit: Annotated[int, typer.Option(help="Rows to show.")] = 20,
         fail(f"--format must be table, csv or json, not {output!r}")
     rows = run_safely(latest_signals, get_settings(), limit=limit, signal=signal and signal.upper(),
                       set_name=set_name, min_price=min_price, card=card)
+    rows = rows.round({"deviation_pct": 2, "confidence": 3}).assign(as_of=rows["as_of"].astype(str))  # ISO days
     if output == "csv":
         typer.echo(rows.to_csv(index=False), nl=False)
         return
     if output == "json":
-        typer.echo(rows.to_json(orient="records", date_format="iso", indent=2))
+        typer.echo(rows.to_json(orient="records", indent=2, force_ascii=False))
         return
     table = Table(title=f"latest signals ({len(rows)} shown)")
     for column in ("card", "set", "variant", "market", "fair", "dev %", "signal", "conf"):
@@ -214,7 +216,10 @@ def status() -> None:
         table.add_row(str(r["as_of"]), r["status"], str(r["started_at"])[:19], f"{r['seconds'] or 0:.1f}",
                       str(r["model_version"] or ""), (r["error"] or "")[:80])
     console.print(table)
-    console.print(json.dumps(info["counts"], default=str), soft_wrap=True, highlight=False)
+    counts = Table(title="warehouse", show_header=False)
+    for key, value in info["counts"].items():
+        counts.add_row(key.replace("_", " "), f"{value:,}" if isinstance(value, int) else str(value or "-"))
+    console.print(counts)
     console.print(f"champion: {info['champion'] or 'none'} | database: {db.safe_url(db.database_url(get_settings()))}")
     if info["warning"]:
         console.print(f"[yellow]warning:[/] {info['warning']}", highlight=False)
@@ -230,6 +235,12 @@ def validate(as_of: AsOf = None, source: str = "tcgcsv") -> None:
     day = as_day(as_of) or dt.date.today()
 
     def check():
+        from pokewatch import db, landing
+
+        with db.connect(get_settings()) as conn:
+            if not landing.is_landed(conn, source, day):
+                raise ValueError(f"{day} is not landed from {source}: collect, import or backfill it first "
+                                 "(`pokewatch status` shows the last landed day)")
         try:
             return validation.validate_prices(get_settings(), day, source=source)
         except validation.ValidationFailed as exc:

@@ -20,7 +20,7 @@ def _pct(value, signed: bool = True) -> str:
 def alerts(as_of: AsOf = None,
            kind: Annotated[str | None, typer.Option(help="One kind, e.g. rise_7d, high_90d, stale_market.")] = None,
            card: Annotated[str | None, typer.Option(help="A card by name, number or the seed's id.")] = None,
-           limit: Annotated[int, typer.Option(help="Rows to show.")] = 20) -> None:
+           limit: Annotated[int, typer.Option(min=1, help="Rows to show.")] = 20) -> None:
     """Movers and alerts of a day (default: the newest), with what such alerts did next in the history."""
     from pokewatch.alerts import KINDS
     from pokewatch.queries import alert_feed
@@ -32,10 +32,10 @@ def alerts(as_of: AsOf = None,
         console.print("no alerts" + (f" on {as_day(as_of)}" if as_of else " yet: run the nightly (or the demo)"))
         return
     table = Table(title=f"alerts on {rows['as_of'].iloc[0]} ({len(rows)} shown)")
-    for column in ("card", "set", "variant", "kind", "detail", "past alerts", "move after", "gave back half"):
+    for column in ("card", "variant", "kind", "detail", "past alerts", "move after", "gave back half"):
         table.add_column(column, overflow="fold")
     for r in rows.itertuples():
-        table.add_row(r.card_name or f"product #{r.product_id}", str(r.set_name or ""), r.variant, r.kind, r.detail,
+        table.add_row(r.card_name or f"product #{r.product_id}", r.variant, r.kind, r.detail,
                       f"{r.kind_history_alerts or 0:,}", _pct(r.kind_mean_move_after),
                       _pct(r.kind_gave_back_half_share, signed=False))
     console.print(table)
