@@ -44,3 +44,16 @@ def test_the_nightly_grades_alerts_and_ends_drifted_naming_what_moved(flow_setti
     assert state.name == "Drifted" and run[0] == "succeeded"
     assert state.message == run[4] == results["drift"].message()
     assert all(f"{name} (PSI" in run[4] for name in drifted)
+
+    # The training run's lineage in MLflow: the commit, the Prefect flow run, the days, the fitted rows.
+    import subprocess
+
+    from pokewatch import registry
+
+    mlflow_run = registry.mlflow_client(flow_settings).get_run(results["train"].metrics["mlflow_run_id"])
+    tags = mlflow_run.data.tags
+    head = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    assert tags["mlflow.source.git.commit"] == head and uuid.UUID(tags["prefect.flow_run_id"])
+    assert tags["as_of"] == str(DAY) and tags["source"] == "tcgcsv" and ".." in tags["fit_days"]
+    (dataset,) = mlflow_run.inputs.dataset_inputs
+    assert dataset.dataset.name == f"tcgcsv fit rows {tags['fit_days']}" and dataset.dataset.source_type == "code"
