@@ -1,4 +1,5 @@
-"""Flow `nightly`: collect → validate → train → score, recorded in `pokewatch.runs`, one writer at a time."""
+"""Flow `nightly`: collect → validate → grade → train → score → alerts → drift, recorded in `pokewatch.runs`, one
+writer at a time."""
 
 import datetime as dt
 
@@ -7,6 +8,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.states import Completed
 
 from flows import score as scoring_flow
+from flows import watch
 from flows.collect import collect
 from flows.train import train
 from flows.validate import validate
@@ -33,7 +35,8 @@ def run_name() -> str:
 @flow(name="nightly", log_prints=True, flow_run_name=run_name)
 def nightly(as_of: dt.date | None = None, skip_collect: bool = False, demo: bool = False, source: str = "tcgcsv",
             round_trip_cost: float | None = None, min_gain_dollars: float | None = None):
-    """The whole nightly job for one day: collect, validate, train, score, recorded in pokewatch.runs.
+    """The whole nightly job for one day: collect, validate, grade earlier signals, train, score, alerts and the
+    drift watch, recorded in pokewatch.runs. Drift past the threshold ends the run in the state Drifted.
 
     Args:
         as_of: Day to run for; empty means the day before the scheduled start, in POKEWATCH_TIMEZONE (run by hand
@@ -76,6 +79,9 @@ def nightly(as_of: dt.date | None = None, skip_collect: bool = False, demo: bool
             with run.stage("validate") as st:
                 results["validate"] = validate(day, run.run_id, request.source)
                 st["rows"] = results["validate"].rows
+            with run.stage("grade") as st:
+                results["grade"] = watch.grade(day, request.source)
+                st["rows"] = results["grade"].graded
             with run.stage("train") as st:
                 results["train"] = train(day, request.source)
                 st["rows"] = results["train"].rows
@@ -84,10 +90,21 @@ def nightly(as_of: dt.date | None = None, skip_collect: bool = False, demo: bool
                     scoring.request(settings, day, run.run_id, request.rule, request.source))
                 st["rows"] = results["score"].rows
             run.record_publish(results["score"])
+            with run.stage("alerts") as st:
+                results["alerts"] = watch.alerts(day, run.run_id, request.source)
+                st["rows"] = len(results["alerts"].alerts)
+            with run.stage("drift") as st:
+                results["drift"] = watch.drift_watch(day, run.run_id, request.source)
+                st["rows"] = len(results["drift"].rows)
         except Exception as exc:
             run.finish("failed", error=exc)
             create_markdown_artifact(report.nightly_markdown(run, results, exc), key="nightly-summary")
             raise
-        run.finish("succeeded", model_version=results["score"].model_version, decision=results["train"].reason)
+        warning = results["drift"].message()
+        run.finish("succeeded", model_version=results["score"].model_version, decision=results["train"].reason,
+                   warning=warning)
     create_markdown_artifact(report.nightly_markdown(run, results), key="nightly-summary", description=f"as of {day}")
+    if warning:
+        print(f"warning: {warning}")
+        return Completed(name="Drifted", message=warning, data=results)
     return results

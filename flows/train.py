@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from prefect import flow, task
+from prefect import flow, runtime, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NONE
 
@@ -13,7 +13,8 @@ from pokewatch.settings import get_settings
 
 @task(timeout_seconds=3600, cache_policy=NONE)
 def fit_and_register(as_of: dt.date, source: str):
-    return training.train(get_settings(), as_of, source)
+    lineage = {"prefect.flow_run_id": str(runtime.flow_run.id), "prefect.flow_run_url": runtime.flow_run.ui_url or ""}
+    return training.train(get_settings(), as_of, source, lineage)
 
 
 @flow(name="train", log_prints=True)

@@ -33,8 +33,9 @@ DATASETS = {
     "sealed": PROJECT_DIR.parent / "shared/data/sealed/sealed_market_prices_daily_2024-02-08_2025-10-09.parquet",
     "tcgcsv": PROJECT_DIR.parent / "shared/data/tcgcsv/tcgcsv_prices_cat3_pokemon_2025-09-21_2025-10-26.parquet",
 }
-# The most history a warehouse walk-forward reads (two years).
-WAREHOUSE_HISTORY_DAYS = 730
+# The most history a warehouse walk-forward reads (a year: ~50 blocks of 7 days, and the walk-forward that runs
+# on every promotion stays a few minutes on two cores).
+WAREHOUSE_HISTORY_DAYS = 365
 # always_buy (every priced series, no guard) is not a strategy to follow: it is the market's own drift after
 # costs, the number a BUY-heavy strategy has to be compared with.
 STRATEGIES = ["model", "mean_reversion_30d", "always_hold", "always_buy"]
@@ -74,6 +75,8 @@ class BacktestResult:
     rows: list[dict] = field(default_factory=list)  # one per horizon × strategy
     accuracy: list[dict] = field(default_factory=list)  # walk-forward MAPE per horizon: model vs last price
     edges: list = field(default_factory=list)  # pokewatch.edge.ClassEdge per horizon × BUY/SELL
+    # With keep_decisions: the model's decisions as graded rows (pokewatch.track_record, kind 'backtest').
+    decisions: list = field(default_factory=list)
     retrains: int = 0
     seconds: float = 0.0
     mlflow_run_id: str | None = None
@@ -118,8 +121,8 @@ def summarise(strategy: str, horizon: int, signal: np.ndarray, returns: np.ndarr
 def run_backtest(settings: Settings, dataset: str, horizons=(7, 30), round_trip_cost: float | None = None,
                  retrain_every: int = 30, start: dt.date | None = None, end: dt.date | None = None,
                  path: Path | str | None = None, lookback_days: int = 120, max_train_rows: int = 60_000,
-                 max_iter: int = 100, log_to_mlflow: bool = True, history: pd.DataFrame | None = None
-                 ) -> BacktestResult:
+                 max_iter: int = 100, log_to_mlflow: bool = True, history: pd.DataFrame | None = None,
+                 keep_decisions: bool = False) -> BacktestResult:
     """Walk forward over a dataset (or the `history` given) for each horizon the data allows; see the module
     docstring. Each horizon's BUY and SELL classes get their record (pokewatch.edge)."""
     started = time.perf_counter()
@@ -131,6 +134,8 @@ def run_backtest(settings: Settings, dataset: str, horizons=(7, 30), round_trip_
     frame = _day_frame(panel)
     last = _ffill(panel.market)
     n_days = len(panel.days)
+    seen = np.where(np.isnan(panel.market), -1, np.arange(n_days)[:, None])  # day of each carried price
+    np.maximum.accumulate(seen, axis=0, out=seen)
     first = 0 if start is None else max(0, int((pd.Timestamp(start) - panel.days[0]).days))
     stop = n_days - 1 if end is None else min(n_days - 1, int((pd.Timestamp(end) - panel.days[0]).days))
     result = BacktestResult(dataset, str(path or DATASETS.get(dataset, dataset)), rule.round_trip_cost, retrain_every,
@@ -163,6 +168,8 @@ def run_backtest(settings: Settings, dataset: str, horizons=(7, 30), round_trip_
             reversion_signal = decide_signals(reversion, rule)["signal"].to_numpy()
             decisions.append(pd.DataFrame({"day": scored["day"].to_numpy(), "signal": model_signal,
                                            "move": later / market - 1.0}))
+            if keep_decisions:
+                result.decisions.append(_graded_rows(panel, scored, model_signal, later, seen, h, rule))
             for name, signal in (("model", model_signal), ("mean_reversion_30d", reversion_signal),
                                  ("always_hold", np.full(len(scored), "HOLD")),
                                  ("always_buy", np.full(len(scored), "BUY"))):
@@ -194,20 +201,42 @@ def run_backtest(settings: Settings, dataset: str, horizons=(7, 30), round_trip_
     return result
 
 
+def _graded_rows(panel, scored: pd.DataFrame, signal: np.ndarray, later: np.ndarray, seen: np.ndarray, horizon: int,
+                 rule: SignalRule) -> pd.DataFrame:
+    """A block's decisions as track-record rows, graded like live signals: by the last price after the decision
+    day and on or before its end day (a series with no such price is not graded)."""
+    from pokewatch.track_record import backtest_outcomes
+
+    day, col = scored["day"].to_numpy(), scored["col"].to_numpy()
+    realised = seen[day + horizon, col]
+    ok = (realised > day) & np.isfinite(later)
+    series = panel.series.iloc[col[ok]]
+    rows = pd.DataFrame({
+        "product_id": series["product_id"].to_numpy(), "variant": series["variant"].to_numpy(),
+        "as_of": panel.days[day[ok]].date, "signal": signal[ok], "market_price": scored["market"].to_numpy()[ok],
+        "fair_price": scored["fair_price"].to_numpy()[ok], "realised_day": panel.days[realised[ok]].date,
+        "realised_price": later[ok]})
+    return backtest_outcomes(rows, rule.round_trip_cost, horizon)
+
+
 def store_warehouse_edges(settings: Settings, as_of: dt.date, source: str = "tcgcsv",
                           horizons=None, round_trip_cost: float | None = None) -> BacktestResult:
-    """Walk forward over the warehouse's landed history up to `as_of` and store each class's record in
-    pokewatch.signal_edges (what scoring reads to publish a BUY/SELL class, or not)."""
+    """Walk forward over the warehouse's landed history up to `as_of` and store what it found: each class's record
+    in pokewatch.signal_edges (what scoring reads to publish a BUY/SELL class, or not) and every decision, graded,
+    in pokewatch.signal_outcomes as kind 'backtest' (the track record a new installation starts with)."""
     from pokewatch import db
     from pokewatch.edge import save_edges
     from pokewatch.history import load_history
+    from pokewatch.track_record import replace_backtest
 
     with db.connect(settings) as conn:
         history = load_history(conn, as_of, WAREHOUSE_HISTORY_DAYS, source)
     result = run_backtest(settings, "warehouse", horizons=tuple(horizons or (settings.horizon_days,)),
-                          round_trip_cost=round_trip_cost, history=history)
+                          round_trip_cost=round_trip_cost, history=history, keep_decisions=True)
     with db.connect(settings) as conn:
         save_edges(conn, result.edges, "warehouse", result.days, result.mlflow_run_id)
+        if result.decisions:
+            replace_backtest(conn, pd.concat(result.decisions, ignore_index=True))
     return result
 
 

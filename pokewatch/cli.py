@@ -3,67 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
+from pokewatch import cli_watch
+from pokewatch.cli_common import AsOf, as_day, console, fail, last_landed_day, run_safely
 from pokewatch.settings import get_settings
 
 app = typer.Typer(help="PokeWatch: nightly fair prices and BUY/SELL/HOLD signals for Pokémon cards.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
 model_app = typer.Typer(help="Move the champion alias by hand.", no_args_is_help=True)
 app.add_typer(model_app, name="model")
-console = Console()
-err = Console(stderr=True)
-
 @app.callback()
 def _prepare() -> None:
     """Before any command: state folders, and Prefect/MLflow quiet and local (env set before they are imported)."""
     get_settings()
-
-
-AsOf = Annotated[dt.datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Day to run for (YYYY-MM-DD).")]
-
-
-def _day(value: dt.datetime | None) -> dt.date | None:
-    return value.date() if value else None
-
-
-def fail(message: str) -> None:
-    from pokewatch.masking import mask_secrets
-
-    err.print(f"[bold red]error:[/] {escape(mask_secrets(message))}", soft_wrap=True, highlight=False)
-    raise typer.Exit(1)
-
-
-def _known_errors() -> tuple[type[BaseException], ...]:
-    from pokewatch.db import DatabaseUnavailable
-    from pokewatch.sources.base import SourceError
-
-    return (DatabaseUnavailable, SourceError, RuntimeError, ValueError, FileNotFoundError)
-
-
-# Failures of the parts PokeWatch talks to, by the module their exception comes from: one line naming the part.
-_PARTS = {"psycopg": "PostgreSQL", "sqlalchemy": "PostgreSQL", "mlflow": "MLflow", "yoyo": "migrations"}
-
-
-def run_safely(fn, *args, **kwargs):
-    """Run a command body; a known failure becomes one clear line and exit code 1, not a traceback."""
-    try:
-        return fn(*args, **kwargs)
-    except _known_errors() as exc:
-        fail(str(exc) or type(exc).__name__)
-    except Exception as exc:
-        part = _PARTS.get(type(exc).__module__.split(".")[0])
-        if part is None:
-            raise
-        first = next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
-        fail(f"{part} refused: {first} ({type(exc).__name__})")
 
 
 @app.command()
@@ -114,7 +71,7 @@ def collect_(as_of: AsOf = None,
 
     settings = get_settings()
     run_safely(schema.ensure_schema, settings)
-    result = run_safely(collect.collect, settings, _day(as_of), source, **run_safely(settings.source_access, source),
+    result = run_safely(collect.collect, settings, as_day(as_of), source, **run_safely(settings.source_access, source),
                         set_ids=set_id, product_ids=product_id)
     if result.skipped:
         console.print(f"skipped: {result.note}")
@@ -124,8 +81,10 @@ def collect_(as_of: AsOf = None,
 
 
 @app.command()
-def backfill(start: Annotated[dt.datetime | None, typer.Option("--from", formats=["%Y-%m-%d"])] = None,
-             end: Annotated[dt.datetime | None, typer.Option("--to", formats=["%Y-%m-%d"])] = None,
+def backfill(start: Annotated[dt.datetime | None, typer.Option(
+                 "--from", formats=["%Y-%m-%d"], help="First day to download (YYYY-MM-DD), with --to.")] = None,
+             end: Annotated[dt.datetime | None, typer.Option(
+                 "--to", formats=["%Y-%m-%d"], help="Last day to download (YYYY-MM-DD), with --from.")] = None,
              archive_dir: Annotated[Path | None, typer.Option(help="Read local prices-YYYY-MM-DD.ppmd.7z files.")] = None,
              ) -> None:
     """Land tcgcsv's daily archives (download --from/--to, or read --archive-dir); landed days are skipped."""
@@ -136,7 +95,7 @@ def backfill(start: Annotated[dt.datetime | None, typer.Option("--from", formats
     if not archive_dir and not (start and end):
         fail("give --from and --to (download archives) or --archive-dir (read local ones)")
     run_safely(schema.ensure_schema, settings)
-    result = run_safely(backfilling.backfill, settings, _day(start), _day(end), archive_dir=archive_dir)
+    result = run_safely(backfilling.backfill, settings, as_day(start), as_day(end), archive_dir=archive_dir)
     console.print(backfilling.backfill_table(result))
     if not result.ok:
         fail("some days did not land (see the table); rerun to fetch only those")
@@ -149,20 +108,33 @@ def nightly(as_of: AsOf = None,
     """Run the nightly flow (collect → validate → train → score)."""
     from flows.nightly import nightly as nightly_flow
 
-    results = run_safely(nightly_flow, as_of=_day(as_of), skip_collect=skip_collect, source=source)
+    results = run_safely(nightly_flow, as_of=as_day(as_of), skip_collect=skip_collect, source=source)
     _print_run_summary(results)
+
+
+# The demo runs the nightly on its sample's last day and one horizon before it, so the first day's signals are
+# graded by the second run (the track record) and both days have alerts.
+DEMO_DAYS_BEFORE_LAST = (7, 0)
 
 
 @app.command()
 def demo() -> None:
-    """Load the shipped real sample and run the whole nightly job on it, offline."""
+    """Load the shipped real sample and run the nightly job on two of its days, offline: signals, a graded track
+    record, alerts and the drift watch."""
     from flows.nightly import nightly as nightly_flow
+    from pokewatch.demo import sample_last_day
 
     settings = get_settings()
     console.print(f"PokeWatch demo: state in {settings.home_dir}")
-    results = run_safely(nightly_flow, demo=True)
-    _print_run_summary(results)
+    last = sample_last_day()
+    for days_before in DEMO_DAYS_BEFORE_LAST:
+        day = last - dt.timedelta(days=days_before)
+        console.print(f"nightly for {day}")
+        results = run_safely(nightly_flow, demo=True, as_of=day)
+        _print_run_summary(results)
     signals(limit=10, signal=None, set_name=None, min_price=None, card=None, output="table")
+    cli_watch.track_record(rebuild=False, as_of=None, source="tcgcsv")
+    cli_watch.alerts(as_of=None, kind=None, card=None, limit=10)
 
 
 def _print_run_summary(results: dict) -> None:
@@ -186,11 +158,14 @@ def _print_run_summary(results: dict) -> None:
         s = results["score"]
         by = f"model v{s.model_version}" if s.model_version else "last price (no model has an edge)"
         table.add_row("score", f"{s.rows:,} signals by {by}: " + ", ".join(f"{k} {v:,}" for k, v in s.counts.items()))
+    for stage in ("grade", "alerts", "drift"):
+        if stage in results:
+            table.add_row(stage, results[stage].line())
     console.print(table)
 
 
 @app.command()
-def signals(limit: Annotated[int, typer.Option(help="Rows to show.")] = 20,
+def signals(limit: Annotated[int, typer.Option(min=1, help="Rows to show.")] = 20,
             signal: Annotated[str | None, typer.Option(help="BUY, SELL or HOLD.")] = None,
             set_name: Annotated[str | None, typer.Option("--set", help="Set name contains this text.")] = None,
             min_price: Annotated[float | None, typer.Option(help="Minimum market price ($).")] = None,
@@ -207,11 +182,12 @@ def signals(limit: Annotated[int, typer.Option(help="Rows to show.")] = 20,
         fail(f"--format must be table, csv or json, not {output!r}")
     rows = run_safely(latest_signals, get_settings(), limit=limit, signal=signal and signal.upper(),
                       set_name=set_name, min_price=min_price, card=card)
+    rows = rows.round({"deviation_pct": 2, "confidence": 3}).assign(as_of=rows["as_of"].astype(str))  # ISO days
     if output == "csv":
         typer.echo(rows.to_csv(index=False), nl=False)
         return
     if output == "json":
-        typer.echo(rows.to_json(orient="records", date_format="iso", indent=2))
+        typer.echo(rows.to_json(orient="records", indent=2, force_ascii=False))
         return
     table = Table(title=f"latest signals ({len(rows)} shown)")
     for column in ("card", "set", "variant", "market", "fair", "dev %", "signal", "conf"):
@@ -240,8 +216,15 @@ def status() -> None:
         table.add_row(str(r["as_of"]), r["status"], str(r["started_at"])[:19], f"{r['seconds'] or 0:.1f}",
                       str(r["model_version"] or ""), (r["error"] or "")[:80])
     console.print(table)
-    console.print(json.dumps(info["counts"], default=str), soft_wrap=True, highlight=False)
+    counts = Table(title="warehouse", show_header=False)
+    for key, value in info["counts"].items():
+        counts.add_row(key.replace("_", " "), f"{value:,}" if isinstance(value, int) else str(value or "-"))
+    console.print(counts)
     console.print(f"champion: {info['champion'] or 'none'} | database: {db.safe_url(db.database_url(get_settings()))}")
+    if info["warning"]:
+        console.print(f"[yellow]warning:[/] {info['warning']}", highlight=False)
+    cli_watch.print_record(info["track_record"])
+    console.print(info["alerts"] or "no alerts yet", highlight=False)
 
 
 @app.command()
@@ -249,9 +232,15 @@ def validate(as_of: AsOf = None, source: str = "tcgcsv") -> None:
     """Run the price contract (Great Expectations) on a landed day, alone."""
     from pokewatch import validation
 
-    day = _day(as_of) or dt.date.today()
+    day = as_day(as_of) or dt.date.today()
 
     def check():
+        from pokewatch import db, landing
+
+        with db.connect(get_settings()) as conn:
+            if not landing.is_landed(conn, source, day):
+                raise ValueError(f"{day} is not landed from {source}: collect, import or backfill it first "
+                                 "(`pokewatch status` shows the last landed day)")
         try:
             return validation.validate_prices(get_settings(), day, source=source)
         except validation.ValidationFailed as exc:
@@ -280,7 +269,7 @@ def backtest(dataset: Annotated[str, typer.Option(help="sealed (610 days) or tcg
 
     settings = get_settings()
     if store:
-        day = _day(as_of) or run_safely(_last_landed_day, settings)
+        day = as_day(as_of) or run_safely(last_landed_day, settings)
         result = run_safely(backtesting.store_warehouse_edges, settings, day, horizons=horizon,
                             round_trip_cost=round_trip_cost)
     else:
@@ -289,14 +278,8 @@ def backtest(dataset: Annotated[str, typer.Option(help="sealed (610 days) or tcg
     typer.echo(backtesting.backtest_markdown(result))
 
 
-def _last_landed_day(settings) -> dt.date:
-    from pokewatch import db
-
-    with db.connect(settings) as conn:
-        day = conn.execute("select max(as_of) from pokewatch.landings").fetchone()[0]
-    if day is None:
-        raise ValueError("nothing is landed yet: import, backfill or collect prices first")
-    return day
+app.command("alerts")(cli_watch.alerts)
+app.command("track-record")(cli_watch.track_record)
 
 
 @app.command()

@@ -12,7 +12,7 @@ from pokewatch.partitions import ensure_month_partitions
 
 SIGNAL_COLUMNS = [
     "product_id", "variant", "as_of", "model_version", "market_price", "fair_price", "fair_low", "fair_high",
-    "deviation_pct", "signal", "confidence", "reason", "run_id", "cost_share",
+    "deviation_pct", "signal", "confidence", "reason", "run_id", "cost_share", "horizon_days",
 ]
 
 

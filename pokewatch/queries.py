@@ -46,6 +46,8 @@ def latest_signals(settings: Settings, limit: int = 20, signal: str | None = Non
 
 
 def warehouse_status(settings: Settings) -> dict:
+    from pokewatch.track_record import record  # imports the model code: only when needed
+
     with db.connect(settings) as conn:
         runs = conn.execute(
             """
@@ -69,6 +71,11 @@ def warehouse_status(settings: Settings) -> dict:
                     order by finished_at desc limit 1) as unpriced_series_last_run
             """
         ).fetchone()
+        last = conn.execute("select warning, as_of from pokewatch.runs where status = 'succeeded' "
+                            "order by finished_at desc limit 1").fetchone()
+        track = record(conn, limit=12)
+        alerts = conn.execute("select as_of, count(*), string_agg(distinct kind, ', ') from pokewatch.alerts "
+                              "where as_of = (select max(as_of) from pokewatch.alerts) group by as_of").fetchone()
         champion = conn.execute(
             "select model_version from pokewatch.runs where status = 'succeeded' order by finished_at desc limit 1"
         ).fetchone()
@@ -78,4 +85,33 @@ def warehouse_status(settings: Settings) -> dict:
         "counts": dict(zip(["prices", "landed_days", "last_landed_day", "signals", "latest_signals",
                             "priced_products", "unnamed_products", "unpriced_series_last_run"], counts)),
         "champion": f"version {champion[0]} (last used)" if champion else None,
+        "warning": last[0] if last else None,
+        "track_record": track,
+        "alerts": f"alerts on {alerts[0]}: {alerts[1]:,} ({alerts[2]})" if alerts else None,
     }
+
+
+def alert_feed(settings: Settings, day=None, kind: str | None = None, card: str | None = None,
+               limit: int = 20) -> pd.DataFrame:
+    """Alerts of a day (default: the newest day with alerts) from the alert_feed view, biggest moves first."""
+    where, params = ["as_of = coalesce(%s::date, (select max(as_of) from pokewatch.alerts))"], [day]
+    if kind:
+        where.append("kind = %s")
+        params.append(kind)
+    if card:
+        where.append("product_id in (select product_id from pokewatch.find_cards(%s))")
+        params.append(card)
+    with db.connect(settings) as conn:
+        cur = conn.execute(
+            f"""
+            select as_of, product_id, card_name, set_name, variant, kind, market_price::float8,
+                   reference_price::float8, change_pct, detail, kind_history_alerts, kind_mean_move_after,
+                   kind_gave_back_half_share
+            from pokewatch.alert_feed
+            where {' and '.join(where)}
+            order by kind like 'thin%%' or kind like 'stale%%', abs(change_pct) desc nulls last, product_id, variant
+            limit %s
+            """,
+            (*params, limit),
+        )
+        return pd.DataFrame(cur.fetchall(), columns=[c.name for c in cur.description])

@@ -59,9 +59,36 @@ def load_alias(settings: Settings, alias: str = CHAMPION) -> Champion | None:
     return Champion(int(mv.version), mlflow.sklearn.load_model(f"models:/{settings.model_name}@{alias}"))
 
 
+def code_version() -> str:
+    """The git commit the code runs from (a checkout), else the installed package's version."""
+    import subprocess
+    from importlib.metadata import PackageNotFoundError, version
+
+    from pokewatch.settings import PROJECT_DIR
+
+    if (PROJECT_DIR / ".git").exists():
+        done = subprocess.run(["git", "-C", str(PROJECT_DIR), "rev-parse", "HEAD"], capture_output=True, text=True)
+        if done.returncode == 0:
+            return done.stdout.strip()
+    try:
+        return f"pokewatch {version('pokewatch')}"
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def training_dataset(frame, origin: dict[str, str], name: str):
+    """The rows a model was fitted on as an MLflow dataset (schema, profile, digest; the rows stay in PostgreSQL),
+    its source described by `origin` (table, price source, days)."""
+    import mlflow
+    from mlflow.data.code_dataset_source import CodeDatasetSource
+
+    return mlflow.data.from_pandas(frame, source=CodeDatasetSource(origin), name=name, targets="target")
+
+
 def log_and_register(settings: Settings, model, params: dict, metrics: dict, slices: list[dict],
-                     example, tags: dict[str, str], figures: dict | None = None) -> tuple[int, str]:
-    """One MLflow run: params, metrics, slice table, the model with signature; registered as challenger."""
+                     example, tags: dict[str, str], figures: dict | None = None, dataset=None) -> tuple[int, str]:
+    """One MLflow run: params, metrics, slice table, lineage (commit, tags, the training dataset), the model with
+    signature; registered as challenger."""
     import mlflow
     from mlflow.models import infer_signature
 
@@ -69,7 +96,9 @@ def log_and_register(settings: Settings, model, params: dict, metrics: dict, sli
     with mlflow.start_run(run_name=f"train {tags.get('as_of', '')}") as run:
         mlflow.log_params(params)
         mlflow.log_metrics({k: float(v) for k, v in metrics.items() if v == v})
-        mlflow.set_tags(tags)
+        mlflow.set_tags({"mlflow.source.git.commit": code_version(), **tags})
+        if dataset is not None:
+            mlflow.log_input(dataset, context="training")
         mlflow.log_text(json.dumps(slices, indent=2), "slice_metrics.json")
         for name, figure in (figures or {}).items():
             mlflow.log_figure(figure, f"plots/{name}.png")

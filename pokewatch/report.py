@@ -66,4 +66,52 @@ def nightly_markdown(run, results: dict, error: BaseException | None = None) -> 
         lines += ["", f"**Model:** version {t.version}, {'promoted' if t.promoted else 'not promoted'}: {t.reason}"]
     if "score" in results:
         lines += ["", signals_markdown(results["score"])]
+    if "grade" in results:
+        lines += ["", track_record_markdown(results["grade"])]
+    if "alerts" in results:
+        lines += ["", f"**Alerts:** {results['alerts'].line()}"]
+    if "drift" in results:
+        lines += ["", f"**Drift:** {results['drift'].line()}"]
     return "\n".join(lines)
+
+
+def _share(value) -> str:
+    return "-" if value is None or value != value else f"{value:+.1%}"
+
+
+def track_record_markdown(result) -> str:
+    """The live record of the versions graded this run (pokewatch.track_record.GradeResult)."""
+    lines = [f"## Track record\n\n{result.line()}."]
+    if result.summary:
+        lines += ["", _table(
+            ["kind", "model", "horizon", "costs", "signal", "graded", "hit rate", "mean net", "always-BUY net",
+             "always-HOLD hit rate"],
+            [[r["kind"], r["model_version"], f"{r['horizon_days']}d", f"{r['cost_share']:.0%}", r["signal"], r["n"],
+              f"{r['hit_rate']:.1%}", _share(r["mean_net_return"]), _share(r["always_buy_mean_net_return"]),
+              f"{r['always_hold_hit_rate']:.1%}"] for r in result.summary])]
+    return "\n".join(lines)
+
+
+def alerts_markdown(result, top) -> str:
+    """The day's alerts (top: rows of the alert_feed view) and each kind's follow-through."""
+    lines = [f"## Alerts\n\n{result.line()}."]
+    if len(top):
+        lines += ["", _table(["card", "variant", "kind", "detail"],
+                             [[r.card_name or f"product #{r.product_id}", r.variant, r.kind, r.detail]
+                              for r in top.itertuples()])]
+    stats = result.follow_through[result.follow_through["alerts"] > 0]
+    if len(stats):
+        lines += ["", f"What followed such alerts in the history ({result.history_from}..{result.history_to}):", "",
+                  _table(["kind", "past alerts", "mean move after", "median move after", "gave back half"],
+                         [[r.kind, r.alerts, _share(r.mean_move), _share(r.median_move),
+                           "-" if r.gave_back_half_share != r.gave_back_half_share or r.gave_back_half_share is None
+                           else f"{r.gave_back_half_share:.0%}"] for r in stats.itertuples()])]
+    return "\n".join(lines)
+
+
+def drift_markdown(result) -> str:
+    rows = result.rows.sort_values("value", ascending=False)
+    return (f"## Drift\n\n{result.line()}.\n\n"
+            + _table(["measure", "name", "PSI", "drifted", "detail"],
+                     [[r.measure, r.name, round(r.value, 4), "yes" if r.drifted else "", r.detail]
+                      for r in rows.itertuples()]))

@@ -30,26 +30,33 @@ def passwords_from(settings: Settings) -> tuple[str | None, str | None]:
     return found[0], found[1]
 
 
+PASSWORD_VARIABLES = {WRITER: "POKEWATCH_WRITER_PASSWORD", READER: "POKEWATCH_READER_PASSWORD"}
+
+
 def _ensure_role(conn: psycopg.Connection, role: str, password: str | None) -> str:
-    attributes = ("rolcanlogin and not (rolsuper or rolcreatedb or rolcreaterole or rolreplication or rolbypassrls)"
-                  " and rolinherit")
-    row = conn.execute(f"select {attributes} from pg_roles where rolname = %s", (role,)).fetchone()
+    """The role, with no power beyond logging in; it may log in only once it has a password (never a login role
+    without one: on a server that asks for passwords it could not log in, on one that trusts it anyone could)."""
+    row = conn.execute("select rolcanlogin, rolsuper or rolcreatedb or rolcreaterole or rolreplication "
+                       "or rolbypassrls or not rolinherit from pg_roles where rolname = %s", (role,)).fetchone()
     action = "kept"
     if row is None:
         try:
             with conn.transaction():
-                conn.execute(sql.SQL("create role {} login").format(sql.Identifier(role)))
+                conn.execute(sql.SQL("create role {} nologin").format(sql.Identifier(role)))
             action = "created"
         except psycopg.errors.DuplicateObject:  # another session created it just now
             pass
-    if row is None or not row[0]:
-        # Whatever it was before: may log in, nothing more (no superuser, createdb, createrole, replication).
-        conn.execute(sql.SQL("alter role {} login nosuperuser nocreatedb nocreaterole noreplication nobypassrls "
+    if row is None or row[1]:
+        # Whatever it was before: nothing more than logging in (no superuser, createdb, createrole, replication).
+        conn.execute(sql.SQL("alter role {} nosuperuser nocreatedb nocreaterole noreplication nobypassrls "
                              "inherit").format(sql.Identifier(role)))
     if password is not None:
         hashed = conn.pgconn.encrypt_password(password.encode(), role.encode(), b"scram-sha-256").decode()
-        conn.execute(sql.SQL("alter role {} password {}").format(sql.Identifier(role), sql.Literal(hashed)))
+        conn.execute(sql.SQL("alter role {} login password {}").format(sql.Identifier(role), sql.Literal(hashed)))
         action += ", password set"
+    elif not (row and row[0]):
+        action += (f", cannot log in until it has a password: set {PASSWORD_VARIABLES.get(role, 'its password')} and run "
+                   "`pokewatch init --roles` again")
     return f"role {role}: {action}"
 
 
@@ -61,7 +68,8 @@ def create_roles(settings: Settings, writer_password: str | None = None,
     delete on its tables, usage on its sequences (and the same on future ones). No create, drop, alter,
     truncate. reader: connect, usage on schema pokewatch, select on its tables and views (and future ones).
     Nothing else: temporary tables and create on schema public are revoked from PUBLIC on this database.
-    A None password leaves an existing password as it is.
+    A None password leaves an existing password as it is; a role created without one cannot log in (NOLOGIN)
+    until it gets one. The reader's sessions are read-only by default.
     """
     done: list[str] = []
     with db.connect(settings) as conn:
@@ -73,6 +81,8 @@ def create_roles(settings: Settings, writer_password: str | None = None,
         owner = owner[0]
         done.append(_ensure_role(conn, WRITER, writer_password))
         done.append(_ensure_role(conn, READER, reader_password))
+        # Every session of the reader is read-only, whatever the tool connecting (BI, psql) asks for.
+        conn.execute(sql.SQL("alter role {} set default_transaction_read_only = on").format(sql.Identifier(READER)))
 
         ident = sql.Identifier
         grants = [

@@ -31,7 +31,7 @@ def start_run(conn: psycopg.Connection, as_of: dt.date | None, flow_run_id: str 
     return run_id
 
 
-STAGE_COLUMNS = {"collect", "validate", "train", "score", "publish"}
+STAGE_COLUMNS = {"collect", "validate", "grade", "train", "score", "publish", "alerts", "drift"}
 
 
 def record_stage(conn: psycopg.Connection, run_id: uuid.UUID, stage: str, rows: int | None, seconds: float) -> None:
@@ -44,15 +44,15 @@ def record_stage(conn: psycopg.Connection, run_id: uuid.UUID, stage: str, rows: 
 
 
 def finish_run(conn: psycopg.Connection, run_id: uuid.UUID, status: str, *, model_version: int | None = None,
-               decision: str | None = None, error: str | None = None) -> None:
+               decision: str | None = None, error: str | None = None, warning: str | None = None) -> None:
     conn.execute(
         """
         update pokewatch.runs
-        set status = %s, finished_at = now(), error = %s,
+        set status = %s, finished_at = now(), error = %s, warning = %s,
             model_version = coalesce(%s, model_version), decision = coalesce(%s, decision)
         where run_id = %s
         """,
-        (status, error, model_version, decision, run_id),
+        (status, error, warning or None, model_version, decision, run_id),
     )
 
 
@@ -86,10 +86,11 @@ class RunLog:
             conn.execute("update pokewatch.runs set as_of = %s where run_id = %s", (as_of, self.run_id))
 
     def finish(self, status: str, *, model_version: int | None = None, decision: str | None = None,
-               error: BaseException | str | None = None) -> None:
+               error: BaseException | str | None = None, warning: str | None = None) -> None:
         text = None if error is None else mask_secrets(str(error) or type(error).__name__)
         with db.connect(self.settings) as conn:
-            finish_run(conn, self.run_id, status, model_version=model_version, decision=decision, error=text)
+            finish_run(conn, self.run_id, status, model_version=model_version, decision=decision, error=text,
+                       warning=warning)
 
     def record_publish(self, scored) -> None:
         """Publication happens inside scoring; its own rows and seconds get their own columns."""

@@ -190,6 +190,7 @@ def score_partition(settings: Settings, scoring: ScoringRequest, partition: scal
     out["run_id"] = str(scoring.run_id)
     out["as_of"] = scoring.as_of
     out["cost_share"] = scoring.rule.round_trip_cost
+    out["horizon_days"] = scoring.horizon_days
     return out[PARTITION_COLUMNS].reset_index(drop=True)
 
 

@@ -80,6 +80,11 @@ class Settings(BaseSettings):
     dask_workers: int = Field(2, ge=1)
     partition_size: int = Field(100_000, ge=1)  # series per scoring partition: the whole catalogue (~43k) is one
     # Warnings quarantine a few bad rows; more than this share of a category's day stops the run (the feed changed).
+    # Alerts (pokewatch/alerts.py): a move of at least this share over 1, 7 or 30 days, on cards of at least this
+    # price; and the drift watch's threshold on the population stability index (pokewatch/drift.py).
+    alert_move_share: float = Field(0.20, gt=0)
+    alert_min_price: float = Field(5.0, ge=0)
+    drift_psi_threshold: float = Field(0.25, gt=0)
     max_quarantine_share: float = Field(0.02, ge=0, le=1)
     validation_severity: Annotated[dict[str, Literal["critical", "warning", "info"]], NoDecode] = Field(
         default_factory=dict, description="Severity overrides by expectation name: name=warning,name2=info (or JSON)")

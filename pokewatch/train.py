@@ -85,7 +85,8 @@ def _figures(settings: Settings, test: pd.DataFrame, band: pd.DataFrame) -> dict
         return {}
 
 
-def train(settings: Settings, as_of: dt.date, source: str = "tcgcsv") -> TrainResult:
+def train(settings: Settings, as_of: dt.date, source: str = "tcgcsv", lineage: dict[str, str] | None = None
+          ) -> TrainResult:
     """Fit, evaluate against baselines and the champion, log to MLflow, register, decide."""
     started = time.perf_counter()
     with db.connect(settings) as conn:
@@ -147,8 +148,14 @@ def train(settings: Settings, as_of: dt.date, source: str = "tcgcsv") -> TrainRe
     try:
         version, run_id = registry.log_and_register(
             settings, model, params, metric_log, report["slices"], test[FEATURES].head(5),
-            tags={"as_of": str(as_of), "decision": "champion" if promote else "rejected", "decision_reason": reason},
+            tags={"as_of": str(as_of), "decision": "champion" if promote else "rejected", "decision_reason": reason,
+                  "source": source, "history_days": params["history_days"], "fit_days": params["fit_days"],
+                  "test_days": params["test_days"], **(lineage or {})},
             figures=figures,
+            dataset=registry.training_dataset(
+                fit[[*FEATURES, "target"]], {"table": "pokewatch.landed_prices", "source": source,
+                                             "days": params["fit_days"], "as_of": str(as_of)},
+                name=f"{source} fit rows {params['fit_days']}"),
         )
     finally:
         if figures:

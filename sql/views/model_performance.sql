@@ -1,5 +1,5 @@
 -- model_performance: one row per trained model version (MLflow run), its overall held-out metrics beside
--- the naive baselines, the promotion decision, and its worst slice.
+-- the naive baselines, the promotion decision, its worst slice, and its live error once its forecasts ended.
 drop view if exists pokewatch.model_performance cascade;
 
 create view pokewatch.model_performance as
@@ -51,6 +51,22 @@ worst_slice as (
 
 ),
 
+live as (
+
+    -- forecasts the model published whose horizon has ended (pokewatch.signal_outcomes, graded nightly)
+    select
+        model_version,
+        count(*) as live_rows,
+        avg(abs(fair_price - realised_price) / realised_price)::float8 as live_mape,
+        avg(abs(market_price - realised_price) / realised_price)::float8 as live_last_price_mape,
+        max(end_day) as live_through
+
+    from pokewatch.signal_outcomes
+    where kind = 'live' and model_version > 0 and fair_price is not null and realised_price > 0
+    group by model_version
+
+),
+
 final as (
 
     select
@@ -73,11 +89,18 @@ final as (
         overall.skill_high as mape_gain_high,
         worst_slice.worst_slice,
         worst_slice.worst_slice_mape,
+        live.live_rows,
+        live.live_mape,
+        live.live_last_price_mape,
+        live.live_last_price_mape - live.live_mape as live_mape_gain_vs_last_price,
+        live.live_through,
         overall.recorded_at
 
     from overall
     left join worst_slice
         on worst_slice.as_of = overall.as_of and worst_slice.model_version = overall.model_version
+    left join live
+        on live.model_version = overall.model_version
 
 )
 
@@ -104,4 +127,9 @@ comment on column pokewatch.model_performance.mape_gain_low is 'Lower end of the
 comment on column pokewatch.model_performance.mape_gain_high is 'Upper end of the same interval.';
 comment on column pokewatch.model_performance.worst_slice is 'Slice with the highest MAPE, e.g. "price_band=<$1".';
 comment on column pokewatch.model_performance.worst_slice_mape is 'MAPE on that slice.';
+comment on column pokewatch.model_performance.live_rows is 'Published forecasts of this version graded so far (their horizon ended on a landed day); null until then.';
+comment on column pokewatch.model_performance.live_mape is 'Live MAPE: |fair price - price at the horizon''s end| / that price, over live_rows. Compare with mape (held out at training).';
+comment on column pokewatch.model_performance.live_last_price_mape is 'MAPE of "price stays where it is" on the same live rows.';
+comment on column pokewatch.model_performance.live_mape_gain_vs_last_price is 'live_last_price_mape - live_mape (positive = the model beat the last price live).';
+comment on column pokewatch.model_performance.live_through is 'Last end day graded.';
 comment on column pokewatch.model_performance.recorded_at is 'When the metrics were written.';

@@ -16,6 +16,8 @@ def test_signals_finds_a_card_by_english_name_and_a_japanese_one_by_the_seed_s_i
     rows = json.loads(english.stdout)
     assert rows and {r["product_id"] for r in rows} == {42382}  # Base Set Charizard, every variant scored
     assert {r["card_name"] for r in rows} == {"Charizard"}
+    assert {r["as_of"] for r in rows} == {"2025-10-26"}  # ISO days, not timestamps
+    assert all(r["deviation_pct"] == round(r["deviation_pct"], 2) for r in rows)
     japanese = run_cli("signals", "--card", "sv4a_shiny_treasure_ex_mew_ex___347_190", "--format", "json", env=env)
     assert japanese.returncode == 0, japanese.stderr
     rows = json.loads(japanese.stdout)
@@ -33,8 +35,8 @@ def test_status_counts_the_products_no_source_names(trained_settings):
     assert 0 < expected < 0.1 * products  # the shipped reference names more than 90 % of the demo's products
     out = run_cli("status", env=cli_env(trained_settings))
     assert out.returncode == 0, out.stderr
-    counts = json.loads(next(line for line in out.stdout.splitlines() if line.startswith("{")))
-    assert counts["unnamed_products"] == expected
+    shown = next(line for line in out.stdout.splitlines() if "unnamed products" in line)
+    assert shown.split("│")[2].strip() == f"{expected:,}"  # the warehouse table: one row per count
 
 
 def test_collect_for_a_day_the_source_does_not_serve_is_one_line_and_lands_nothing(demo_settings,
@@ -57,3 +59,11 @@ def test_a_backtest_on_a_history_too_short_says_how_much_it_needs_in_one_line(se
     assert "1 day(s), 2025-09-21..2025-09-21 of history; a 7-day walk-forward backtest needs at least 22" in lines[0]
     empty = run_cli("backtest", "--store", env=cli_env(settings))
     assert empty.returncode == 1 and "nothing is landed yet" in empty.stderr and "Traceback" not in empty.stderr
+
+
+def test_validating_a_day_that_is_not_landed_says_so_in_one_line(settings):
+    out = run_cli("validate", "--as-of", "2030-01-01", env=cli_env(settings))
+    lines = [line for line in out.stderr.splitlines() if line.strip()]
+    assert out.returncode == 1 and len(lines) == 1 and "Traceback" not in out.stderr, out.stderr
+    assert "2030-01-01 is not landed from tcgcsv" in lines[0] and not out.stdout.strip()
+    assert run_cli("signals", "--limit", "-1", env=cli_env(settings)).returncode == 2  # refused before any query

@@ -62,7 +62,7 @@ def test_publication_creates_its_month_and_a_later_month_never_conflicts(conn):
         "product_id": [1, 2], "variant": ["Normal", "Holofoil"], "as_of": [day, day], "model_version": [1, 1],
         "market_price": [1.0, 2.0], "fair_price": [1.0, 2.0], "fair_low": [0.9, 1.8], "fair_high": [1.1, 2.2],
         "deviation_pct": [0.0, 0.0], "signal": ["HOLD", "HOLD"], "confidence": [0.5, 0.5],
-        "reason": ["within fair band"] * 2, "run_id": [str(uuid.uuid4())] * 2, "cost_share": [0.25] * 2,
+        "reason": ["within fair band"] * 2, "run_id": [str(uuid.uuid4())] * 2, "cost_share": [0.25] * 2, "horizon_days": [7] * 2,
     })
     assert publish_signals(conn, signals, day, 1) == 2
     assert "signals_2026_03" in partitions.partitions(conn, "signals")

@@ -142,3 +142,21 @@ def test_views_agree_with_the_table(scored, scored_conn):
     ).fetchone()
     today = signals[(signals["as_of"] == scored.days[1]) & (signals["signal"] != "HOLD")]
     assert top[0] == len(today) and top[2] == 1
+
+
+def test_every_sql_example_in_the_analysts_guide_runs(scored, scored_conn):
+    """docs/sql.md's examples paste and run (the alert feed's after the day's alerts are stored)."""
+    import re
+
+    from pokewatch import alerts
+    from pokewatch.settings import PROJECT_DIR
+
+    alerts.run(scored.settings, scored.days[-1])
+    blocks = re.findall(r"```sql\n(.*?)```", (PROJECT_DIR / "docs" / "sql.md").read_text(), flags=re.S)
+    statements = [s.strip() for block in blocks for s in block.split(";") if s.strip()
+                  and not all(line.lstrip().startswith("--") for line in s.strip().splitlines())]
+    assert len(statements) >= 8
+    ran = {}
+    for statement in statements:
+        ran[statement.split("from", 1)[-1].split()[0]] = len(scored_conn.execute(statement).fetchall())
+    assert ran["pokewatch.alert_feed"] > 0 and {"pokewatch.signal_track_record", "pokewatch.drift_summary"} <= set(ran)

@@ -35,7 +35,7 @@ def with_roles(settings, conn):
     conn.execute("insert into pokewatch.sets (set_id, name) values (1, 'Base Set')")
     conn.execute("insert into pokewatch.cards (product_id, set_id, name) values (10, 1, 'Pikachu')")
     conn.commit()
-    done = roles.create_roles(settings, None, None)
+    done = roles.create_roles(settings, "writer-password", "reader-password")
     assert len(done) == 3
     return settings
 
@@ -72,6 +72,11 @@ def test_create_roles_is_idempotent_and_never_shows_a_password(settings):
 ])
 def test_the_reader_cannot_change_or_create_anything(with_roles, statement):
     with login(with_roles, roles.READER) as conn:
+        with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):  # every session is read-only by default
+            conn.execute(statement)
+        conn.rollback()
+        conn.execute("set default_transaction_read_only = off")  # a session may turn that off: privileges hold
+        conn.commit()
         with pytest.raises(DENIED):
             conn.execute(statement)
 
@@ -129,7 +134,7 @@ def test_the_writer_does_what_the_flows_do(with_roles):
     frame = pd.DataFrame({
         "product_id": [10], "variant": "Normal", "as_of": DAY, "model_version": 1, "market_price": 9.0,
         "fair_price": 10.0, "fair_low": 8.0, "fair_high": 12.0, "deviation_pct": -10.0, "signal": "HOLD",
-        "confidence": 0.5, "reason": "within fair band", "run_id": str(uuid.uuid4()), "cost_share": 0.25,
+        "confidence": 0.5, "reason": "within fair band", "run_id": str(uuid.uuid4()), "cost_share": 0.25, "horizon_days": 7,
     })
     writer = as_role(with_roles, roles.WRITER)
     with db.connect(writer) as conn:
@@ -138,6 +143,24 @@ def test_the_writer_does_what_the_flows_do(with_roles):
     with login(with_roles, roles.READER) as reader:
         assert reader.execute("select card_name, signal from pokewatch.latest_signals").fetchall() == [
             ("Pikachu (Base)", "HOLD")]
+
+
+def test_a_role_created_without_a_password_cannot_log_in_until_it_has_one(settings):
+    role = "pw_no_password_yet"  # not pokewatch_*: other tests list those
+    with db.connect(settings, autocommit=True) as conn:
+        conn.execute(f"drop role if exists {role}")
+        said = roles._ensure_role(conn, role, None)
+        can_login = "select rolcanlogin from pg_roles where rolname = %s"
+        assert said.startswith(f"role {role}: created, cannot log in until it has a password")
+        assert conn.execute(can_login, (role,)).fetchone() == (False,)
+        assert roles._ensure_role(conn, role, "secret") == f"role {role}: kept, password set"
+        assert conn.execute(can_login, (role,)).fetchone() == (True,)
+        conn.execute(f"drop role {role}")
+
+
+def test_every_reader_session_is_read_only(with_roles):
+    with login(with_roles, roles.READER) as reader:
+        assert reader.execute("show default_transaction_read_only").fetchone() == ("on",)
 
 
 def test_passwords_come_from_the_environment_when_settings_lack_them(settings, monkeypatch):
