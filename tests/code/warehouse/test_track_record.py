@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from sqlalchemy.engine import make_url
 
-from pokewatch import db, demo, track_record
+from pokewatch import db, track_record
 from pokewatch.db import copy_out
 from pokewatch.settings import Settings
 from tests.conftest import _admin
@@ -37,24 +37,12 @@ def publish_signals(conn, day: dt.date, model_version: int = 1) -> int:
         """, (model_version, str(uuid.uuid4()), COST, HORIZON, day)).rowcount
 
 
-@pytest.fixture(scope="module")
-def sample_database(server_url, template_database, tmp_path_factory) -> str:
-    """The demo sample landed once for the module; each test gets its own copy of it."""
-    name = f"pokewatch_tr_{uuid.uuid4().hex[:12]}"
-    with _admin(server_url) as admin:
-        admin.execute(f"create database {name} template {template_database}")
-    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    demo.load_sample(Settings(home=tmp_path_factory.mktemp("sample"), database_url=url).prepare())
-    yield name
-    with _admin(server_url) as admin:
-        admin.execute(f"drop database if exists {name} with (force)")
-
-
 @pytest.fixture
-def landed(server_url, sample_database, tmp_path):
+def landed(server_url, demo_template, tmp_path):
+    """A copy of the session's landed demo sample (tests/support/templates.py)."""
     name = f"pokewatch_t_{uuid.uuid4().hex[:12]}"
     with _admin(server_url) as admin:
-        admin.execute(f"create database {name} template {sample_database}")
+        admin.execute(f"create database {name} template {demo_template}")
     settings = Settings(home=tmp_path / "home", database_url=make_url(server_url).set(database=name)
                         .render_as_string(hide_password=False))
     with db.connect(settings, autocommit=True) as connection:
