@@ -8,7 +8,7 @@ from prefect.cache_policies import NONE
 
 from pokewatch import collect as collecting
 from pokewatch import report
-from pokewatch.settings import get_settings
+from pokewatch.settings import Source, get_settings
 from pokewatch.sources.base import SourceError, WrongDay
 
 
@@ -34,7 +34,7 @@ def collect_day(as_of: dt.date | None, source: str, set_ids: list[str] | None, p
 
 
 @flow(name="collect", log_prints=True)
-def collect(as_of: dt.date | None = None, source: str = "tcgcsv", set_ids: list[str] | None = None,
+def collect(as_of: dt.date | None = None, source: Source = "tcgcsv", set_ids: list[str] | None = None,
             product_ids: list[int] | None = None):
     """Land the day a source serves; a day it has not published yet is retried later, never relabelled.
 

@@ -4,7 +4,7 @@ writer at a time."""
 import datetime as dt
 
 from prefect import flow, runtime
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.states import Completed
 
 from flows import score as scoring_flow
@@ -16,7 +16,7 @@ from pokewatch import db, report, run_request, schema, scoring
 from pokewatch import demo as demo_sample
 from pokewatch.runs import RunLog
 from pokewatch.schedule import nightly_day
-from pokewatch.settings import get_settings
+from pokewatch.settings import Source, get_settings
 from pokewatch.sources.base import NotPublishedYet
 
 
@@ -33,7 +33,7 @@ def run_name() -> str:
 
 
 @flow(name="nightly", log_prints=True, flow_run_name=run_name)
-def nightly(as_of: dt.date | None = None, skip_collect: bool = False, demo: bool = False, source: str = "tcgcsv",
+def nightly(as_of: dt.date | None = None, skip_collect: bool = False, demo: bool = False, source: Source = "tcgcsv",
             round_trip_cost: float | None = None, min_gain_dollars: float | None = None):
     """The whole nightly job for one day: collect, validate, grade earlier signals, train, score, alerts and the
     drift watch, recorded in pokewatch.runs. Drift past the threshold ends the run in the state Drifted.
@@ -104,6 +104,12 @@ def nightly(as_of: dt.date | None = None, skip_collect: bool = False, demo: bool
         run.finish("succeeded", model_version=results["score"].model_version, decision=results["train"].reason,
                    warning=warning)
     create_markdown_artifact(report.nightly_markdown(run, results), key="nightly-summary", description=f"as of {day}")
+    # The stages' own tables on the parent run too: the run people open in the UI is this one.
+    create_markdown_artifact(results["validate"].markdown(), key="nightly-validation", description="the data contract")
+    create_table_artifact(report.decision_table(results["train"]), key="nightly-model-decision",
+                          description=results["train"].reason)
+    create_markdown_artifact(report.signals_markdown(results["score"]), key="nightly-signals",
+                             description="signals published, biggest BUY and SELL with card names")
     if warning:
         print(f"warning: {warning}")
         return Completed(name="Drifted", message=warning, data=results)

@@ -17,7 +17,7 @@ from prefect.cache_policies import NONE
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from pokewatch import report, scaleout, scoring
-from pokewatch.settings import get_settings
+from pokewatch.settings import Source, get_settings
 from pokewatch.signals import SignalRule
 
 # A temporary LocalCluster uses worker processes (real parallelism past the GIL) with one thread each.
@@ -72,7 +72,7 @@ def run(request: scoring.ScoringRequest):
 
 @flow(name="score", log_prints=True)
 def score(as_of: dt.date, run_id: uuid.UUID | None = None, round_trip_cost: float | None = None,
-          min_gain_dollars: float | None = None, source: str = "tcgcsv"):
+          min_gain_dollars: float | None = None, source: Source = "tcgcsv"):
     """Score every priced card of a day with the champion and publish the signals at once.
 
     Args:

@@ -8,7 +8,7 @@ from prefect.cache_policies import NONE
 
 from pokewatch import report
 from pokewatch import train as training
-from pokewatch.settings import get_settings
+from pokewatch.settings import Source, get_settings
 
 
 @task(timeout_seconds=3600, cache_policy=NONE)
@@ -18,7 +18,7 @@ def fit_and_register(as_of: dt.date, source: str):
 
 
 @flow(name="train", log_prints=True)
-def train(as_of: dt.date, source: str = "tcgcsv"):
+def train(as_of: dt.date, source: Source = "tcgcsv"):
     """Fit a challenger on history up to as_of and promote it only if it passes the gates and beats the champion.
 
     Args:

@@ -7,7 +7,7 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 
-from pokewatch.settings import get_settings
+from pokewatch.settings import Source, get_settings
 
 
 @task(timeout_seconds=600, cache_policy=NONE)
@@ -24,7 +24,7 @@ def validate_day(as_of: dt.date, run_id: uuid.UUID | None, source: str):
 
 
 @flow(name="validate", log_prints=True)
-def validate(as_of: dt.date, run_id: uuid.UUID | None = None, source: str = "tcgcsv"):
+def validate(as_of: dt.date, run_id: uuid.UUID | None = None, source: Source = "tcgcsv"):
     """Check a landed day against the price contract; critical failures stop, warnings quarantine rows.
 
     Args:

@@ -12,6 +12,7 @@ from pokewatch.settings import Settings
 log = logging.getLogger(__name__)
 EXPERIMENT = "pokewatch"
 CHAMPION, CHALLENGER = "champion", "challenger"
+EXPERIMENT_KIND_TAG, EXPERIMENT_KIND = "mlflow.experimentKind", "custom_model_development"
 # Pinned so logging does not resolve the environment (saves seconds) and a loader knows what it needs.
 PIP_REQUIREMENTS = ["scikit-learn", "pandas", "numpy", "bottleneck"]
 # skops refuses unknown types on load; these are ours and scikit-learn's, written by this code only.
@@ -36,7 +37,9 @@ def mlflow_client(settings: Settings, experiment: str = EXPERIMENT):
     mlflow.set_registry_uri(settings.tracking_uri)
     if mlflow.get_experiment_by_name(experiment) is None:
         artifact_location = None if settings.mlflow_tracking_uri else settings.mlflow_artifact_location
-        mlflow.create_experiment(experiment, artifact_location=artifact_location)
+        # The MLflow UI opens a classic model-training experiment in its runs view (not the GenAI one).
+        mlflow.create_experiment(experiment, artifact_location=artifact_location,
+                                 tags={EXPERIMENT_KIND_TAG: EXPERIMENT_KIND})
     mlflow.set_experiment(experiment)
     return mlflow.MlflowClient()
 
@@ -83,6 +86,21 @@ def training_dataset(frame, origin: dict[str, str], name: str):
     from mlflow.data.code_dataset_source import CodeDatasetSource
 
     return mlflow.data.from_pandas(frame, source=CodeDatasetSource(origin), name=name, targets="target")
+
+
+def identical_champion(settings: Settings, digest: str) -> int | None:
+    """The champion's version when it was fitted on the same rows (dataset digest) by the same code, else None."""
+    from mlflow.exceptions import MlflowException
+
+    client = mlflow_client(settings)
+    try:
+        champion = client.get_model_version_by_alias(settings.model_name, CHAMPION)
+        run = client.get_run(champion.run_id)
+    except MlflowException:
+        return None
+    digests = {d.dataset.digest for d in run.inputs.dataset_inputs}
+    same_code = run.data.tags.get("mlflow.source.git.commit") == code_version()
+    return int(champion.version) if digest in digests and same_code else None
 
 
 def log_and_register(settings: Settings, model, params: dict, metrics: dict, slices: list[dict],

@@ -6,7 +6,7 @@ import json
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -16,7 +16,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 # inside the package (pokewatch/_project/, see pyproject.toml).
 PROJECT_DIR = PACKAGE_DIR.parent if (PACKAGE_DIR.parent / "sql").is_dir() else PACKAGE_DIR / "_project"
 # Where prices can come from: tcgcsv (the whole catalogue, no key) and two keyed APIs.
-SOURCES = ("tcgcsv", "pokemonpricetracker", "pokemontcg")
+Source = Literal["tcgcsv", "pokemonpricetracker", "pokemontcg"]  # a choice in the Prefect UI's run form
+SOURCES: tuple[str, ...] = get_args(Source)
 # TCGplayer categories PokeWatch knows, and their language: 3 = Pokémon (English), 85 = Pokémon Japan.
 LANGUAGES = {3: "en", 85: "ja"}
 

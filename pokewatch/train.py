@@ -89,6 +89,7 @@ def train(settings: Settings, as_of: dt.date, source: str = "tcgcsv", lineage: d
           ) -> TrainResult:
     """Fit, evaluate against baselines and the champion, log to MLflow, register, decide."""
     started = time.perf_counter()
+    registry.mlflow_client(settings)  # MLflow first: an unreachable tracking server fails before minutes of fitting
     with db.connect(settings) as conn:
         history = load_history(conn, as_of, HISTORY_DAYS, source)
         cards, sets = load_reference(conn)
@@ -144,6 +145,12 @@ def train(settings: Settings, as_of: dt.date, source: str = "tcgcsv", lineage: d
     params.update({f"shrink_{label}": f"{factor:g} (dead zone {zone:g})"
                    for label, (factor, zone) in model.shrink_.items()})
     params = {k.replace("$", "usd").replace("<", "lt").replace(">", "gt"): v for k, v in params.items()}
+    dataset = registry.training_dataset(
+        fit[[*FEATURES, "target"]], {"table": "pokewatch.landed_prices", "source": source, "days": params["fit_days"],
+                                     "as_of": str(as_of)}, name=f"{source} fit rows {params['fit_days']}")
+    twin = registry.identical_champion(settings, dataset.digest)
+    if twin is not None:  # said plainly, so a registry of identical versions is not mistaken for progress
+        reason += f"; fitted on the same rows by the same code as champion version {twin}"
     figures = _figures(settings, test, band)
     try:
         version, run_id = registry.log_and_register(
@@ -151,11 +158,7 @@ def train(settings: Settings, as_of: dt.date, source: str = "tcgcsv", lineage: d
             tags={"as_of": str(as_of), "decision": "champion" if promote else "rejected", "decision_reason": reason,
                   "source": source, "history_days": params["history_days"], "fit_days": params["fit_days"],
                   "test_days": params["test_days"], **(lineage or {})},
-            figures=figures,
-            dataset=registry.training_dataset(
-                fit[[*FEATURES, "target"]], {"table": "pokewatch.landed_prices", "source": source,
-                                             "days": params["fit_days"], "as_of": str(as_of)},
-                name=f"{source} fit rows {params['fit_days']}"),
+            figures=figures, dataset=dataset,
         )
     finally:
         if figures:

@@ -65,6 +65,9 @@ def test_first_passing_model_becomes_champion_and_a_worse_one_does_not(trained_t
     second = challenged_template.result
     assert not second.promoted
     assert "does not beat the champion" in second.reason
+    # the same rows and code as the champion: said in the decision (the registry holds a twin, not progress)
+    assert second.reason.endswith(f"fitted on the same rows by the same code as champion version {first.version}")
+    assert "same rows" not in first.reason
     assert registry.load_alias(settings, registry.CHAMPION).version == first.version
     assert registry.load_alias(settings, registry.CHALLENGER).version == second.version
 

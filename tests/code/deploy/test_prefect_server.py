@@ -131,6 +131,9 @@ def test_nightly_runs_through_a_real_server_and_worker(prefect_server, database_
                                           {"directory": "{{ $POKEWATCH_PROJECT_DIR }}"}}]
         assert set(nightly["parameter_openapi_schema"]["properties"]) == {
             "as_of", "skip_collect", "demo", "source", "round_trip_cost", "min_gain_dollars"}
+        # the source is a choice in the UI's run form, and a source that does not exist is refused
+        assert nightly["parameter_openapi_schema"]["properties"]["source"]["enum"] == [
+            "tcgcsv", "pokemonpricetracker", "pokemontcg"]
         for manual in ("train", "score"):
             d = client.get(f"/deployments/name/{manual}/{manual}").json()
             assert d["schedules"] == [] and d["enforce_parameter_schema"] is True
@@ -159,6 +162,8 @@ def test_nightly_runs_through_a_real_server_and_worker(prefect_server, database_
     refused = _prefect(["deployment", "run", "nightly/nightly", "--param", "skip_collect=\"sometimes\""], env,
                        check=False)
     assert refused.returncode != 0
+    unknown = _prefect(["deployment", "run", "nightly/nightly", "--param", "source=\"ebay\""], env, check=False)
+    assert unknown.returncode != 0
 
     # The run: the worker's environment (POKEWATCH_*) reaches the flow-run subprocess.
     home = tmp_path / "pokewatch-home"

@@ -45,6 +45,16 @@ def test_the_nightly_grades_alerts_and_ends_drifted_naming_what_moved(flow_setti
     assert state.message == run[4] == results["drift"].message()
     assert all(f"{name} (PSI" in run[4] for name in drifted)
 
+    # The parent run carries every stage's table (the run people open in the Prefect UI).
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(
+            flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id])))
+    assert {"nightly-summary", "nightly-validation", "nightly-model-decision", "nightly-signals"} <= {
+        a.key for a in artifacts}
+
     # The training run's lineage in MLflow: the commit, the Prefect flow run, the days, the fitted rows.
     import subprocess
 
@@ -55,5 +65,7 @@ def test_the_nightly_grades_alerts_and_ends_drifted_naming_what_moved(flow_setti
     head = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
     assert tags["mlflow.source.git.commit"] == head and uuid.UUID(tags["prefect.flow_run_id"])
     assert tags["as_of"] == str(DAY) and tags["source"] == "tcgcsv" and ".." in tags["fit_days"]
+    experiment = registry.mlflow_client(flow_settings).get_experiment(mlflow_run.info.experiment_id)
+    assert experiment.tags[registry.EXPERIMENT_KIND_TAG] == "custom_model_development"  # the UI's ML view
     (dataset,) = mlflow_run.inputs.dataset_inputs
     assert dataset.dataset.name == f"tcgcsv fit rows {tags['fit_days']}" and dataset.dataset.source_type == "code"

@@ -60,7 +60,8 @@ def test_card_history_has_every_landed_day_with_the_signals_of_the_scored_days(s
         where s.as_of = %s and s.signal <> 'HOLD'
         order by s.product_id, s.variant limit 1
         """, (scored.days[-1],)).fetchone()
-    columns, rows = run_query(scored_conn, "card_history", {"product_id": product_id})
+    cur = scored_conn.execute("select * from pokewatch.card_history(%s)", (product_id,))
+    columns, rows = [c.name for c in cur.description], cur.fetchall()
     assert columns[:5] == ["as_of", "card_name", "card_number", "set_name", "variant"]
     got = pd.DataFrame(rows, columns=columns)
     landed = scored_conn.execute(
@@ -160,3 +161,30 @@ def test_every_sql_example_in_the_analysts_guide_runs(scored, scored_conn):
     for statement in statements:
         ran[statement.split("from", 1)[-1].split()[0]] = len(scored_conn.execute(statement).fetchall())
     assert ran["pokewatch.alert_feed"] > 0 and {"pokewatch.signal_track_record", "pokewatch.drift_summary"} <= set(ran)
+
+
+def test_every_shipped_query_runs_as_is_in_psql(scored, scored_conn):
+    """What an analyst does first: `psql -f sql/queries/<file>.sql`. No placeholder left to fill in."""
+    import shutil
+    import subprocess
+
+    from sqlalchemy.engine import make_url
+
+    from pokewatch import db
+    from pokewatch.settings import PROJECT_DIR
+
+    psql = shutil.which("psql")
+    assert psql, "psql (the PostgreSQL client) is needed: CI runs where PostgreSQL runs"
+    conninfo = db.libpq_conninfo(make_url(scored.settings.database_url.get_secret_value()))
+    files = sorted((PROJECT_DIR / "sql" / "queries").glob("*.sql"))
+    assert len(files) >= 5
+    for path in files:
+        out = subprocess.run([psql, conninfo, "-v", "ON_ERROR_STOP=1", "-X", "-q", "-A", "-f", str(path)],
+                             capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0 and not out.stderr.strip(), f"{path.name}: {out.stderr}"
+        assert "row" in out.stdout.splitlines()[-1], f"{path.name}: {out.stdout[-300:]}"  # "(N rows)"
+    history = str(PROJECT_DIR / "sql" / "queries" / "card_history.sql")
+    charizard = subprocess.run([psql, conninfo, "-X", "-q", "-A", "-t", "-f", history],
+                               capture_output=True, text=True, timeout=120).stdout.strip().splitlines()
+    landed = scored_conn.execute("select count(*) from pokewatch.prices where product_id = 42382").fetchone()[0]
+    assert len(charizard) == landed > 0 and all("Charizard" in line for line in charizard)
