@@ -18,3 +18,18 @@ SIGNALS_FROM_PRICES = """
 def fill_signals_from_prices(conn) -> None:
     """One signal per landed price (2 % BUY, 2 % SELL): a month of realistic rows for views and plans."""
     conn.execute(SIGNALS_FROM_PRICES)
+
+
+def assert_reader_refused(conn, statement: str) -> None:
+    """The reader is refused twice: its sessions are read-only by default, and when a session turns that off its
+    privileges still refuse (`conn`: a session logged in as pokewatch_reader)."""
+    import psycopg
+    import pytest
+
+    with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+        conn.execute(statement)
+    conn.rollback()
+    conn.execute("set default_transaction_read_only = off")
+    conn.commit()
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute(statement)

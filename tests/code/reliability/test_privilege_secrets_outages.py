@@ -11,6 +11,7 @@ import pytest
 
 from pokewatch import db, roles
 from tests.code.sql.test_roles import login
+from tests.support.warehouse import assert_reader_refused
 
 from .conftest import (
     DAY,
@@ -41,8 +42,7 @@ def with_roles(demo_settings):
     "create index x on pokewatch.prices (market)", "comment on table pokewatch.cards is 'x'"])
 def test_the_reader_cannot_write_or_change_anything(with_roles, statement):
     with login(with_roles, roles.READER) as conn:
-        with pytest.raises(DENIED):
-            conn.execute(statement)
+        assert_reader_refused(conn, statement)
 
 
 @pytest.mark.parametrize("statement", [

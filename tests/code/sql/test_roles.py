@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from pokewatch import db, roles, schema
 from pokewatch.publish import publish_signals
 from pokewatch.settings import Settings
+from tests.support.warehouse import assert_reader_refused
 
 DAY = dt.date(2025, 10, 26)
 DENIED = (psycopg.errors.InsufficientPrivilege,)
@@ -72,13 +73,7 @@ def test_create_roles_is_idempotent_and_never_shows_a_password(settings):
 ])
 def test_the_reader_cannot_change_or_create_anything(with_roles, statement):
     with login(with_roles, roles.READER) as conn:
-        with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):  # every session is read-only by default
-            conn.execute(statement)
-        conn.rollback()
-        conn.execute("set default_transaction_read_only = off")  # a session may turn that off: privileges hold
-        conn.commit()
-        with pytest.raises(DENIED):
-            conn.execute(statement)
+        assert_reader_refused(conn, statement)
 
 
 def test_the_reader_reads_every_table_and_view_even_after_init_recreates_the_views(with_roles):
