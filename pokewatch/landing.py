@@ -32,7 +32,32 @@ def land_prices(
     A row that is already there with the same values is not touched, so landing a day twice changes nothing.
     """
     with conn.transaction():
-        return _land_prices(conn, source, prices, last_updated)
+        result = _land_prices(conn, source, prices, last_updated)
+        refresh_statistics(conn, prices["as_of"])
+    return result
+
+
+# A month partition is analysed again once a landing adds at least this share of the rows it had.
+STALE_STATISTICS_SHARE = 0.1
+
+
+def refresh_statistics(conn: psycopg.Connection, days: pd.Series) -> list[str]:
+    """Planner statistics for what was just landed: the landings table and each month partition that has never
+    been analysed or just grew by STALE_STATISTICS_SHARE. Without them PostgreSQL estimates one row for a
+    freshly landed range and reads it by a nested loop (12 s instead of 0.14 s for the demo's 134 days), and
+    autovacuum analyses only later. A role that does not own the tables gets a warning from PostgreSQL, no error."""
+    from pokewatch.partitions import partition_name
+
+    landed = pd.to_datetime(pd.Series(days)).dt.to_period("M").value_counts()
+    names = {partition_name("prices", period.to_timestamp().date()): int(n) for period, n in landed.items()}
+    sizes = dict(conn.execute("select c.relname, c.reltuples from pg_class c join pg_namespace n "
+                              "on n.oid = c.relnamespace where n.nspname = 'pokewatch' and c.relname = any(%s)",
+                              (list(names),)).fetchall())
+    stale = sorted(name for name, added in names.items()
+                   if name in sizes and (sizes[name] < 0 or added >= STALE_STATISTICS_SHARE * sizes[name]))
+    for name in ["landings", *stale]:
+        conn.execute(f"analyze pokewatch.{name}")
+    return stale
 
 
 def _land_prices(
