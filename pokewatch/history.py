@@ -29,7 +29,9 @@ def load_history(
         params += (list(product_ids),)
     frame = copy_out(conn, query, params)
     frame["variant"] = frame["variant"].astype(str)
-    return frame
+    # One order whatever plan PostgreSQL picks (it changes with table statistics): series are numbered in order of
+    # appearance, so the same rows must always give the same panel, model and dataset digest.
+    return frame.sort_values(["as_of", "product_id", "variant"], kind="stable", ignore_index=True)
 
 
 def load_reference(conn: psycopg.Connection) -> tuple[pd.DataFrame, pd.DataFrame]:
