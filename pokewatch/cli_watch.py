@@ -8,13 +8,8 @@ import typer
 from rich.table import Table
 
 from pokewatch.cli_common import AsOf, as_day, console, fail, last_landed_day, run_safely
+from pokewatch.report import share
 from pokewatch.settings import get_settings
-
-
-def _pct(value, signed: bool = True) -> str:
-    if value is None or value != value:
-        return "-"
-    return f"{value:+.1%}" if signed else f"{value:.1%}"
 
 
 def alerts(as_of: AsOf = None,
@@ -36,8 +31,8 @@ def alerts(as_of: AsOf = None,
         table.add_column(column, overflow="fold")
     for r in rows.itertuples():
         table.add_row(r.card_name or f"product #{r.product_id}", r.variant, r.kind, r.detail,
-                      f"{r.kind_history_alerts or 0:,}", _pct(r.kind_mean_move_after),
-                      _pct(r.kind_gave_back_half_share, signed=False))
+                      f"{r.kind_history_alerts or 0:,}", share(r.kind_mean_move_after),
+                      share(r.kind_gave_back_half_share, signed=False))
     console.print(table)
     console.print("move after: mean market move 14 days after past alerts of the kind; gave back half: share of "
                   "those moves that lost half of it within those days.", highlight=False)
@@ -79,7 +74,7 @@ def print_record(rows: list[dict]) -> None:
         table.add_column(column)
     for r in rows:
         table.add_row(r["kind"], str(r["model_version"]), f"{r['horizon_days']}d", f"{r['cost_share']:.0%}",
-                      r["signal"], f"{r['n']:,}", str(r["days"]), _pct(r["hit_rate"], signed=False),
-                      _pct(r["mean_net_return"]), _pct(r["median_net_return"]), _pct(r["always_buy_mean_net_return"]),
-                      _pct(r["always_hold_hit_rate"], signed=False))
+                      r["signal"], f"{r['n']:,}", str(r["days"]), share(r["hit_rate"], signed=False),
+                      share(r["mean_net_return"]), share(r["median_net_return"]), share(r["always_buy_mean_net_return"]),
+                      share(r["always_hold_hit_rate"], signed=False))
     console.print(table)

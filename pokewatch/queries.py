@@ -71,7 +71,7 @@ def warehouse_status(settings: Settings) -> dict:
                     order by finished_at desc limit 1) as unpriced_series_last_run
             """
         ).fetchone()
-        last = conn.execute("select warning, as_of from pokewatch.runs where status = 'succeeded' "
+        last = conn.execute("select warning from pokewatch.runs where status = 'succeeded' "
                             "order by finished_at desc limit 1").fetchone()
         track = record(conn, limit=12)
         alerts = conn.execute("select as_of, count(*), string_agg(distinct kind, ', ') from pokewatch.alerts "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from pokewatch.settings import Settings
@@ -62,6 +63,7 @@ def load_alias(settings: Settings, alias: str = CHAMPION) -> Champion | None:
     return Champion(int(mv.version), mlflow.sklearn.load_model(f"models:/{settings.model_name}@{alias}"))
 
 
+@lru_cache(maxsize=1)
 def code_version() -> str:
     """The git commit the code runs from (a checkout), else the installed package's version."""
     import subprocess

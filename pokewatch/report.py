@@ -75,8 +75,11 @@ def nightly_markdown(run, results: dict, error: BaseException | None = None) -> 
     return "\n".join(lines)
 
 
-def _share(value) -> str:
-    return "-" if value is None or value != value else f"{value:+.1%}"
+def share(value, signed: bool = True, digits: int = 1) -> str:
+    """A fraction as a percent for people ("+4.1%", "95.0%"); "-" when there is no number."""
+    if value is None or value != value:
+        return "-"
+    return f"{value:+.{digits}%}" if signed else f"{value:.{digits}%}"
 
 
 def track_record_markdown(result) -> str:
@@ -87,8 +90,8 @@ def track_record_markdown(result) -> str:
             ["kind", "model", "horizon", "costs", "signal", "graded", "hit rate", "mean net", "always-BUY net",
              "always-HOLD hit rate"],
             [[r["kind"], r["model_version"], f"{r['horizon_days']}d", f"{r['cost_share']:.0%}", r["signal"], r["n"],
-              f"{r['hit_rate']:.1%}", _share(r["mean_net_return"]), _share(r["always_buy_mean_net_return"]),
-              f"{r['always_hold_hit_rate']:.1%}"] for r in result.summary])]
+              share(r["hit_rate"], signed=False), share(r["mean_net_return"]), share(r["always_buy_mean_net_return"]),
+              share(r["always_hold_hit_rate"], signed=False)] for r in result.summary])]
     return "\n".join(lines)
 
 
@@ -103,9 +106,8 @@ def alerts_markdown(result, top) -> str:
     if len(stats):
         lines += ["", f"What followed such alerts in the history ({result.history_from}..{result.history_to}):", "",
                   _table(["kind", "past alerts", "mean move after", "median move after", "gave back half"],
-                         [[r.kind, r.alerts, _share(r.mean_move), _share(r.median_move),
-                           "-" if r.gave_back_half_share != r.gave_back_half_share or r.gave_back_half_share is None
-                           else f"{r.gave_back_half_share:.0%}"] for r in stats.itertuples()])]
+                         [[r.kind, r.alerts, share(r.mean_move), share(r.median_move),
+                           share(r.gave_back_half_share, signed=False, digits=0)] for r in stats.itertuples()])]
     return "\n".join(lines)
 
 

@@ -9,12 +9,11 @@ import uuid
 import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy.engine import make_url
 
 from pokewatch import db, track_record
 from pokewatch.db import copy_out
 from pokewatch.settings import Settings
-from tests.conftest import _admin
+from tests.support.templates import clone_database, drop_database, url_for
 
 LAST = dt.date(2025, 10, 26)
 SIGNAL_DAY = dt.date(2025, 10, 12)
@@ -40,15 +39,11 @@ def publish_signals(conn, day: dt.date, model_version: int = 1) -> int:
 @pytest.fixture
 def landed(server_url, demo_template, tmp_path):
     """A copy of the session's landed demo sample (tests/support/templates.py)."""
-    name = f"pokewatch_t_{uuid.uuid4().hex[:12]}"
-    with _admin(server_url) as admin:
-        admin.execute(f"create database {name} template {demo_template}")
-    settings = Settings(home=tmp_path / "home", database_url=make_url(server_url).set(database=name)
-                        .render_as_string(hide_password=False))
+    name = clone_database(server_url, demo_template)
+    settings = Settings(home=tmp_path / "home", database_url=url_for(server_url, name))
     with db.connect(settings, autocommit=True) as connection:
         yield connection
-    with _admin(server_url) as admin:
-        admin.execute(f"drop database if exists {name} with (force)")
+    drop_database(server_url, name)
 
 
 def outcomes(conn) -> pd.DataFrame:
