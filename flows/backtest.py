@@ -7,21 +7,23 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 
 from pokewatch import backtest as bt
+from pokewatch.costs import configured
 from pokewatch.settings import get_settings
 
 
 @task(timeout_seconds=3600, cache_policy=NONE)
-def walk_forward(dataset: str, horizons: list[int], round_trip_cost: float | None, retrain_every: int,
+def walk_forward(dataset: str, horizons: list[int], profiles: list[str] | None, retrain_every: int,
                  path: str | None):
-    return bt.run_backtest(get_settings(), dataset, tuple(horizons), round_trip_cost, retrain_every,
+    settings = get_settings()
+    return bt.run_backtest(settings, dataset, configured(settings, profiles), tuple(horizons), retrain_every,
                            path=Path(path) if path else None)
 
 
 @flow(name="backtest", log_prints=True)
-def backtest(dataset: str = "sealed", horizons: list[int] = [7, 30], round_trip_cost: float | None = None,  # noqa: B006
+def backtest(dataset: str = "sealed", horizons: list[int] = [7, 30], profiles: list[str] | None = None,  # noqa: B006
              retrain_every: int = 30, path: str | None = None):
-    """dataset: sealed | tcgcsv; path defaults to ../shared/data beside the project. Costs default to settings."""
-    result = walk_forward(dataset, list(horizons), round_trip_cost, retrain_every, path)
+    """dataset: sealed | tcgcsv; path defaults to ../shared/data beside the project. Profiles default to settings."""
+    result = walk_forward(dataset, list(horizons), profiles, retrain_every, path)
     text = bt.backtest_markdown(result)
     create_markdown_artifact(text, key=f"backtest-{dataset}", description=f"walk-forward backtest of {dataset}")
     print(text)

@@ -34,7 +34,7 @@ def run_name() -> str:
 
 @flow(name="nightly", log_prints=True, flow_run_name=run_name)
 def nightly(as_of: dt.date | None = None, skip_collect: bool = False, demo: bool = False, source: Source = "tcgcsv",
-            round_trip_cost: float | None = None, min_gain_dollars: float | None = None):
+            profiles: list[str] | None = None, min_gain_dollars: float | None = None):
     """The whole nightly job for one day: collect, validate, grade earlier signals, train, score, alerts and the
     drift watch, recorded in pokewatch.runs. Drift past the threshold ends the run in the state Drifted.
 
@@ -45,12 +45,13 @@ def nightly(as_of: dt.date | None = None, skip_collect: bool = False, demo: bool
         skip_collect: Use prices already landed (import or backfill) instead of collecting.
         demo: Load the real sample shipped with PokeWatch first and run on its last day (no source needed).
         source: Price source every stage reads: tcgcsv, pokemonpricetracker or pokemontcg.
-        round_trip_cost: Share of the price a BUY/SELL must clear (fees + shipping); empty = settings (0.25).
+        profiles: Cost profiles to decide for (collector, seller, flipper or your own rows of
+            pokewatch.cost_profiles); empty = settings (POKEWATCH_PROFILES).
         min_gain_dollars: Smallest dollar gain a BUY/SELL must promise; empty = settings (1.0).
     """
     settings = get_settings()
     request = run_request.resolve(settings, as_of=as_of, skip_collect=skip_collect, demo=demo, source=source,
-                                  round_trip_cost=round_trip_cost, min_gain_dollars=min_gain_dollars,
+                                  profiles=profiles, min_gain_dollars=min_gain_dollars,
                                   scheduled_start=runtime.flow_run.scheduled_start_time,
                                   scheduled=runtime.deployment.id is not None)
     schema.ensure_schema(settings)
@@ -87,7 +88,7 @@ def nightly(as_of: dt.date | None = None, skip_collect: bool = False, demo: bool
                 st["rows"] = results["train"].rows
             with run.stage("score") as st:
                 results["score"] = scoring_flow.run(
-                    scoring.request(settings, day, run.run_id, request.rule, request.source))
+                    scoring.request(settings, day, run.run_id, request.rule, request.source, request.profiles))
                 st["rows"] = results["score"].rows
             run.record_publish(results["score"])
             with run.stage("alerts") as st:

@@ -71,17 +71,17 @@ def run(request: scoring.ScoringRequest):
 
 
 @flow(name="score", log_prints=True)
-def score(as_of: dt.date, run_id: uuid.UUID | None = None, round_trip_cost: float | None = None,
+def score(as_of: dt.date, run_id: uuid.UUID | None = None, profiles: list[str] | None = None,
           min_gain_dollars: float | None = None, source: Source = "tcgcsv"):
     """Score every priced card of a day with the champion and publish the signals at once.
 
     Args:
         as_of: Landed day to score.
         run_id: Nightly run the signals belong to (a new one when empty).
-        round_trip_cost: Share of the price a BUY/SELL must clear; empty = settings (POKEWATCH_ROUND_TRIP_COST).
+        profiles: Cost profiles to decide for (rows of pokewatch.cost_profiles); empty = settings (POKEWATCH_PROFILES).
         min_gain_dollars: Smallest dollar gain a BUY/SELL must promise; empty = settings.
         source: Source whose landed prices are scored.
     """
     settings = get_settings()
-    rule = SignalRule.from_settings(settings, round_trip_cost, min_gain_dollars)
-    return run(scoring.request(settings, as_of, run_id or uuid.uuid4(), rule, source))
+    rule = SignalRule.from_settings(settings, min_gain_dollars)
+    return run(scoring.request(settings, as_of, run_id or uuid.uuid4(), rule, source, profiles))

@@ -21,7 +21,7 @@ def grade(as_of: dt.date, source: str) -> track_record.GradeResult:
     """Grade every earlier signal whose horizon ended on a landed day up to as_of."""
     settings = get_settings()
     with db.connect(settings) as conn:
-        result = track_record.grade(conn, as_of, source, settings.horizon_days, settings.round_trip_cost)
+        result = track_record.grade(conn, as_of, source)
     create_markdown_artifact(report.track_record_markdown(result), key="track-record",
                              description=result.line())
     print(result.line())

@@ -3,10 +3,11 @@
 Every day d of the history is a decision day. The model that decides on d was trained at the last
 retraining day r <= d, on days whose `horizon`-day targets end before r (its calibration days end
 `horizon` days before r: `split.training_days`, the rule training uses). Features of day d look only at days <= d.
-A BUY on d is closed `horizon` days later at the then market price; a SELL avoids the move over the
-same days. Returns are net of the round-trip cost. Two baselines face the same rule and guards:
-always HOLD (no trades, return 0) and mean reversion to the 30-day median (fair price = 30-day median,
-a band of zero width). Always BUY (every series, every day) shows the market's drift after costs.
+Each cost profile (pokewatch.costs) decides on the same forecasts: a BUY is closed `horizon` days later at the
+then market price, a SELL avoids the move over the same days, every return net of that profile's costs. Two
+baselines face the same rule and guards: always HOLD (no trades, return 0) and mean reversion to the 30-day median
+(fair price = 30-day median, a band of zero width). Always making the profile's trade (always_buy, or always_sell
+for the seller: every series, every day) shows the market's drift after that profile's costs.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pokewatch.edge import class_edges
+from pokewatch.costs import CostProfile
+from pokewatch.edge import class_edge
 from pokewatch.evaluate import BASELINES, band_coverage, error_metrics
 from pokewatch.features import _ffill, build_panel, frame_for_days, target_array
 from pokewatch.model import FairPriceModel
@@ -36,9 +38,9 @@ DATASETS = {
 # The most history a warehouse walk-forward reads (a year: ~50 blocks of 7 days, and the walk-forward that runs
 # on every promotion stays a few minutes on two cores).
 WAREHOUSE_HISTORY_DAYS = 365
-# always_buy (every priced series, no guard) is not a strategy to follow: it is the market's own drift after
-# costs, the number a BUY-heavy strategy has to be compared with.
-STRATEGIES = ["model", "mean_reversion_30d", "always_hold", "always_buy"]
+# always_buy / always_sell (the profile's trade on every priced series, no guard) is not a strategy to follow: it
+# is the market's own drift after the profile's costs, the number a class has to be compared with.
+STRATEGIES = ["model", "mean_reversion_30d", "always_hold", "always_trade"]
 
 
 def load_dataset(dataset: str, path: Path | str | None = None) -> pd.DataFrame:
@@ -69,12 +71,12 @@ def load_dataset(dataset: str, path: Path | str | None = None) -> pd.DataFrame:
 class BacktestResult:
     dataset: str
     path: str
-    round_trip_cost: float
+    profiles: list[str]
     retrain_every: int
     days: str
-    rows: list[dict] = field(default_factory=list)  # one per horizon × strategy
+    rows: list[dict] = field(default_factory=list)  # one per horizon × profile × strategy
     accuracy: list[dict] = field(default_factory=list)  # walk-forward MAPE per horizon: model vs last price
-    edges: list = field(default_factory=list)  # pokewatch.edge.ClassEdge per horizon × BUY/SELL
+    edges: list = field(default_factory=list)  # pokewatch.edge.ClassEdge per horizon × profile
     # With keep_decisions: the model's decisions as graded rows (pokewatch.track_record, kind 'backtest').
     decisions: list = field(default_factory=list)
     retrains: int = 0
@@ -96,18 +98,14 @@ def _day_frame(panel) -> pd.DataFrame:
     return frame
 
 
-def trade_returns(signal: np.ndarray, market: np.ndarray, later: np.ndarray, cost: float) -> np.ndarray:
-    """Net return of each BUY (bought now, sold at `later`) and SELL (sold now instead of holding); NaN for HOLD."""
-    move = later / market - 1.0
-    return np.where(signal == "BUY", move - cost, np.where(signal == "SELL", -move - cost, np.nan))
-
-
-def summarise(strategy: str, horizon: int, signal: np.ndarray, returns: np.ndarray) -> dict:
+def summarise(strategy: str, horizon: int, profile: str, signal: np.ndarray, returns: np.ndarray) -> dict:
+    """A strategy's record: `returns` is the profile's trade return on every row, counted where it traded."""
     traded = signal != "HOLD"
     r = returns[traded & np.isfinite(returns)]
     return {
         "horizon": horizon,
-        "strategy": strategy,
+        "profile": profile,
+        "strategy": "always_" + _side(signal, strategy) if strategy == "always_trade" else strategy,
         "decisions": int(len(signal)),
         "buy": int((signal == "BUY").sum()),
         "sell": int((signal == "SELL").sum()),
@@ -118,19 +116,23 @@ def summarise(strategy: str, horizon: int, signal: np.ndarray, returns: np.ndarr
     }
 
 
-def run_backtest(settings: Settings, dataset: str, horizons=(7, 30), round_trip_cost: float | None = None,
+def _side(signal: np.ndarray, strategy: str) -> str:
+    return str(signal[0]).lower() if len(signal) else strategy
+
+
+def run_backtest(settings: Settings, dataset: str, profiles: list[CostProfile], horizons=(7, 30),
                  retrain_every: int = 30, start: dt.date | None = None, end: dt.date | None = None,
                  path: Path | str | None = None, lookback_days: int = 120, max_train_rows: int = 60_000,
                  max_iter: int = 100, log_to_mlflow: bool = True, history: pd.DataFrame | None = None,
                  keep_decisions: bool = False) -> BacktestResult:
-    """Walk forward over a dataset (or the `history` given) for each horizon the data allows; see the module
-    docstring. Each horizon's BUY and SELL classes get their record (pokewatch.edge)."""
+    """Walk forward over a dataset (or the `history` given) for each horizon the data allows and each cost profile;
+    see the module docstring. Each horizon × profile class gets its record (pokewatch.edge)."""
     started = time.perf_counter()
     if history is None:
         history = load_dataset(dataset, path)
     _check_long_enough(history, horizons, dataset, path)
     panel = build_panel(history)
-    rule = SignalRule.from_settings(settings, round_trip_cost)
+    rule = SignalRule.from_settings(settings)
     frame = _day_frame(panel)
     last = _ffill(panel.market)
     n_days = len(panel.days)
@@ -138,8 +140,8 @@ def run_backtest(settings: Settings, dataset: str, horizons=(7, 30), round_trip_
     np.maximum.accumulate(seen, axis=0, out=seen)
     first = 0 if start is None else max(0, int((pd.Timestamp(start) - panel.days[0]).days))
     stop = n_days - 1 if end is None else min(n_days - 1, int((pd.Timestamp(end) - panel.days[0]).days))
-    result = BacktestResult(dataset, str(path or DATASETS.get(dataset, dataset)), rule.round_trip_cost, retrain_every,
-                            f"{panel.days[0].date()}..{panel.days[-1].date()}")
+    result = BacktestResult(dataset, str(path or DATASETS.get(dataset, dataset)), [p.profile for p in profiles],
+                            retrain_every, f"{panel.days[0].date()}..{panel.days[-1].date()}")
     for h in horizons:
         target = target_array(panel, h)
         frame["target"] = target[frame["day"].to_numpy(), frame["col"].to_numpy()]
@@ -147,8 +149,9 @@ def run_backtest(settings: Settings, dataset: str, horizons=(7, 30), round_trip_
         decision_days = [d for d in range(first, stop + 1) if can_train(d, h) and d + h <= n_days - 1]
         if not decision_days:
             continue
-        picks = {s: [] for s in STRATEGIES}
-        accuracy, decisions = [], []
+        picks = {(p.profile, s): [] for p in profiles for s in STRATEGIES}
+        decisions = {p.profile: [] for p in profiles}
+        accuracy = []
         for block_start in range(decision_days[0], decision_days[-1] + 1, retrain_every):
             block = [d for d in decision_days if block_start <= d < block_start + retrain_every]
             if not block:
@@ -162,27 +165,31 @@ def run_backtest(settings: Settings, dataset: str, horizons=(7, 30), round_trip_
             scored = scored[np.isfinite(scored["fair_price"])]
             later = last[scored["day"].to_numpy() + h, scored["col"].to_numpy()]
             market = scored["market"].to_numpy(float)
-            model_signal = decide_signals(scored, rule)["signal"].to_numpy()
             median30 = np.exp(scored["log_last"] - scored["dev_med_30"])
             reversion = scored.assign(fair_price=median30, fair_low=median30, fair_high=median30)
-            reversion_signal = decide_signals(reversion, rule)["signal"].to_numpy()
-            decisions.append(pd.DataFrame({"day": scored["day"].to_numpy(), "signal": model_signal,
-                                           "move": later / market - 1.0}))
-            if keep_decisions:
-                result.decisions.append(_graded_rows(panel, scored, model_signal, later, seen, h, rule))
-            for name, signal in (("model", model_signal), ("mean_reversion_30d", reversion_signal),
-                                 ("always_hold", np.full(len(scored), "HOLD")),
-                                 ("always_buy", np.full(len(scored), "BUY"))):
-                picks[name].append((signal, trade_returns(signal, market, later, rule.round_trip_cost)))
+            for profile in profiles:
+                trade_return = profile.net_return(market, later)
+                model_signal = decide_signals(scored, rule, profile)["signal"].to_numpy()
+                decisions[profile.profile].append(pd.DataFrame({"day": scored["day"].to_numpy(),
+                                                                "signal": model_signal, "trade_return": trade_return}))
+                if keep_decisions:
+                    result.decisions.append(_graded_rows(panel, scored, model_signal, later, seen, h, profile))
+                for name, signal in (("model", model_signal),
+                                     ("mean_reversion_30d", decide_signals(reversion, rule, profile)["signal"].to_numpy()),
+                                     ("always_hold", np.full(len(scored), "HOLD")),
+                                     ("always_trade", np.full(len(scored), profile.signal))):
+                    picks[(profile.profile, name)].append((signal, trade_return))
             labelled = scored[scored["target"].notna()]
             accuracy.append(labelled[["target", "fair_price", "fair_low", "fair_high",
                                       *(f"baseline_{b}" for b in BASELINES)]])
-        for name in STRATEGIES:
-            signal = np.concatenate([p[0] for p in picks[name]])
-            returns = np.concatenate([p[1] for p in picks[name]])
-            result.rows.append(summarise(name, h, signal, returns))
-        result.edges += class_edges(pd.concat(decisions, ignore_index=True), h, rule.round_trip_cost,
-                                    settings.edge_min_blocks, settings.skill_level, seed=settings.random_seed)
+        for profile in profiles:
+            for name in STRATEGIES:
+                chosen = picks[(profile.profile, name)]
+                result.rows.append(summarise(name, h, profile.profile, np.concatenate([c[0] for c in chosen]),
+                                             np.concatenate([c[1] for c in chosen])))
+            result.edges.append(class_edge(pd.concat(decisions[profile.profile], ignore_index=True), h,
+                                           profile.profile, profile.signal, settings.edge_min_blocks,
+                                           settings.skill_level, seed=settings.random_seed))
         acc = pd.concat(accuracy)
         model_err = error_metrics(acc["target"], acc["fair_price"])
         result.accuracy.append({
@@ -202,7 +209,7 @@ def run_backtest(settings: Settings, dataset: str, horizons=(7, 30), round_trip_
 
 
 def _graded_rows(panel, scored: pd.DataFrame, signal: np.ndarray, later: np.ndarray, seen: np.ndarray, horizon: int,
-                 rule: SignalRule) -> pd.DataFrame:
+                 profile: CostProfile) -> pd.DataFrame:
     """A block's decisions as track-record rows, graded like live signals: by the last price after the decision
     day and on or before its end day (a series with no such price is not graded)."""
     from pokewatch.track_record import backtest_outcomes
@@ -216,23 +223,25 @@ def _graded_rows(panel, scored: pd.DataFrame, signal: np.ndarray, later: np.ndar
         "as_of": panel.days[day[ok]].date, "signal": signal[ok], "market_price": scored["market"].to_numpy()[ok],
         "fair_price": scored["fair_price"].to_numpy()[ok], "realised_day": panel.days[realised[ok]].date,
         "realised_price": later[ok]})
-    return backtest_outcomes(rows, rule.round_trip_cost, horizon)
+    return backtest_outcomes(rows, profile, horizon)
 
 
 def store_warehouse_edges(settings: Settings, as_of: dt.date, source: str = "tcgcsv",
-                          horizons=None, round_trip_cost: float | None = None) -> BacktestResult:
+                          horizons=None, profiles=None) -> BacktestResult:
     """Walk forward over the warehouse's landed history up to `as_of` and store what it found: each class's record
     in pokewatch.signal_edges (what scoring reads to publish a BUY/SELL class, or not) and every decision, graded,
     in pokewatch.signal_outcomes as kind 'backtest' (the track record a new installation starts with)."""
     from pokewatch import db
+    from pokewatch.costs import load_profiles
     from pokewatch.edge import save_edges
     from pokewatch.history import load_history
     from pokewatch.track_record import replace_backtest
 
     with db.connect(settings) as conn:
         history = load_history(conn, as_of, WAREHOUSE_HISTORY_DAYS, source)
-    result = run_backtest(settings, "warehouse", horizons=tuple(horizons or (settings.horizon_days,)),
-                          round_trip_cost=round_trip_cost, history=history, keep_decisions=True)
+        chosen = list(load_profiles(conn, profiles or settings.profiles).values())
+    result = run_backtest(settings, "warehouse", chosen, horizons=tuple(horizons or (settings.horizon_days,)),
+                          history=history, keep_decisions=True)
     with db.connect(settings) as conn:
         save_edges(conn, result.edges, "warehouse", result.days, result.mlflow_run_id)
         if result.decisions:
@@ -269,27 +278,28 @@ def backtest_markdown(result: BacktestResult) -> str:
     lines = [
         f"## Backtest: {result.dataset} ({result.days})",
         "",
-        f"Round-trip cost {result.round_trip_cost:.0%}; retrained every {result.retrain_every} days "
-        f"({result.retrains} fits); {result.seconds:.0f} s. Returns are per trade, after the cost.",
+        f"Cost profiles {', '.join(result.profiles)}; retrained every {result.retrain_every} days "
+        f"({result.retrains} fits); {result.seconds:.0f} s. Returns are per trade, after the profile's costs.",
         "",
-        "| horizon | strategy | decisions | BUY | SELL | hit rate | mean return | median return |",
-        "|---|---|---|---|---|---|---|---|",
+        "| horizon | profile | strategy | decisions | BUY | SELL | hit rate | mean return | median return |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in result.rows:
         hit = "-" if r["hit_rate"] != r["hit_rate"] else f"{r['hit_rate']:.1%}"
         trades = r["buy"] + r["sell"]
         mean = f"{r['mean_return']:+.2%}" if trades else "-"
         median = f"{r['median_return']:+.2%}" if trades else "-"
-        lines.append(f"| {r['horizon']}d | {r['strategy']} | {r['decisions']:,} | {r['buy']:,} | {r['sell']:,} | "
+        lines.append(f"| {r['horizon']}d | {r['profile']} | {r['strategy']} | {r['decisions']:,} | {r['buy']:,} | "
+                     f"{r['sell']:,} | "
                      f"{hit} | {mean} | {median} |")
     if result.edges:
         lines += ["", "Signal classes: published only when proven (pokewatch/edge.py):", "",
-                  "| horizon | class | trades | blocks | hit rate | mean net | 90 % interval | vs all | proven |",
-                  "|---|---|---|---|---|---|---|---|---|"]
+                  "| horizon | profile | class | trades | blocks | hit rate | mean net | 90 % interval | vs all | proven |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
         for e in result.edges:
             interval = "-" if not e.trades else f"{e.mean_low:+.2%}..{e.mean_high:+.2%}"
             hit = "-" if not e.trades else f"{e.hit_rate:.1%}"
-            lines.append(f"| {e.horizon_days}d | {e.signal} | {e.trades:,} | {e.blocks} | {hit} | "
+            lines.append(f"| {e.horizon_days}d | {e.profile} | {e.signal} | {e.trades:,} | {e.blocks} | {hit} | "
                          f"{e.mean_return:+.2%} | {interval} | {e.excess_vs_buy_all:+.2%} | "
                          f"{'yes' if e.proven else 'no'} |")
     if result.accuracy:
@@ -311,12 +321,12 @@ def log_backtest(settings: Settings, result: BacktestResult) -> str:
 
     registry.mlflow_client(settings, EXPERIMENT)
     with mlflow.start_run(run_name=f"backtest {result.dataset}") as run:
-        mlflow.log_params({"dataset": result.dataset, "path": result.path, "round_trip_cost": result.round_trip_cost,
+        mlflow.log_params({"dataset": result.dataset, "path": result.path, "profiles": ",".join(result.profiles),
                            "retrain_every": result.retrain_every, "days": result.days, "retrains": result.retrains})
         metrics = {"seconds": result.seconds}
         for r in result.rows:
             for key in ("buy", "sell", "hit_rate", "mean_return", "median_return"):
-                metrics[f"h{r['horizon']}_{r['strategy']}_{key}"] = r[key]
+                metrics[f"h{r['horizon']}_{r['profile']}_{r['strategy']}_{key}"] = r[key]
         for a in result.accuracy:
             for key in ("model_mape", "model_median_ape", "band_coverage", *(f"{b}_mape" for b in BASELINES)):
                 metrics[f"h{a['horizon']}_{key}"] = a[key]

@@ -258,7 +258,8 @@ def validate(as_of: AsOf = None, source: str = "tcgcsv") -> None:
 def backtest(dataset: Annotated[str, typer.Option(help="sealed (610 days) or tcgcsv (36 days).")] = "sealed",
              path: Annotated[Path | None, typer.Option(help="Parquet to read (default: ../shared/data).")] = None,
              horizon: Annotated[list[int] | None, typer.Option(help="Forward horizons in days.")] = None,
-             round_trip_cost: Annotated[float | None, typer.Option(help="Default: POKEWATCH_ROUND_TRIP_COST.")] = None,
+             profile: Annotated[list[str] | None, typer.Option(
+                 help="Cost profile(s) to decide for (pokewatch.cost_profiles); default: POKEWATCH_PROFILES.")] = None,
              retrain_every: int = 30,
              store: Annotated[bool, typer.Option(
                  help="Walk forward over the warehouse's landed history instead, and store each BUY/SELL class's "
@@ -266,15 +267,16 @@ def backtest(dataset: Annotated[str, typer.Option(help="sealed (610 days) or tcg
              as_of: AsOf = None) -> None:
     """Walk forward day by day: signals from what was known that day, returns after costs vs baselines."""
     from pokewatch import backtest as backtesting
+    from pokewatch.costs import configured
 
     settings = get_settings()
     if store:
         day = as_day(as_of) or run_safely(last_landed_day, settings)
-        result = run_safely(backtesting.store_warehouse_edges, settings, day, horizons=horizon,
-                            round_trip_cost=round_trip_cost)
+        result = run_safely(backtesting.store_warehouse_edges, settings, day, horizons=horizon, profiles=profile)
     else:
-        result = run_safely(backtesting.run_backtest, settings, dataset, horizons=tuple(horizon or (7, 30)),
-                            round_trip_cost=round_trip_cost, retrain_every=retrain_every, path=path)
+        profiles = run_safely(configured, settings, profile)
+        result = run_safely(backtesting.run_backtest, settings, dataset, profiles, horizons=tuple(horizon or (7, 30)),
+                            retrain_every=retrain_every, path=path)
     typer.echo(backtesting.backtest_markdown(result))
 
 

@@ -68,13 +68,14 @@ def print_record(rows: list[dict]) -> None:
         console.print("no graded signals yet: a signal is graded once its horizon has ended on a landed day "
                       "(or run `pokewatch track-record --rebuild` after importing history)")
         return
-    table = Table(title="track record (all price bands; returns after each signal's costs)")
-    for column in ("kind", "model", "horizon", "costs", "signal", "graded", "days", "hit rate", "mean net",
-                   "median net", "always-BUY net", "always-HOLD hit"):
+    table = Table(title="track record (all price bands; returns after each profile's costs)")
+    for column in ("kind", "model", "horizon", "profile", "signal", "graded", "days", "hit rate", "mean net",
+                   "median net", "trade-all net", "always-HOLD hit"):
         table.add_column(column)
     for r in rows:
-        table.add_row(r["kind"], str(r["model_version"]), f"{r['horizon_days']}d", f"{r['cost_share']:.0%}",
+        table.add_row(r["kind"], str(r["model_version"]), f"{r['horizon_days']}d", r["profile"],
                       r["signal"], f"{r['n']:,}", str(r["days"]), share(r["hit_rate"], signed=False),
-                      share(r["mean_net_return"]), share(r["median_net_return"]), share(r["always_buy_mean_net_return"]),
+                      share(r["mean_net_return"]), share(r["median_net_return"]),
+                      share(r["always_trade_mean_net_return"]),
                       share(r["always_hold_hit_rate"], signed=False))
     console.print(table)

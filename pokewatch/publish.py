@@ -12,12 +12,13 @@ from pokewatch.partitions import ensure_month_partitions
 
 SIGNAL_COLUMNS = [
     "product_id", "variant", "as_of", "model_version", "market_price", "fair_price", "fair_low", "fair_high",
-    "deviation_pct", "signal", "confidence", "reason", "run_id", "cost_share", "horizon_days",
+    "deviation_pct", "signal", "confidence", "reason", "run_id", "cost_share", "horizon_days", "profile", "net_return",
 ]
 
 
 def publish_signals(conn: psycopg.Connection, signals: pd.DataFrame, as_of: dt.date, model_version: int) -> int:
-    """Replace the day's signals of this model version with these, in the caller's transaction.
+    """Replace the day's signals of this model version (at the horizons published) with these, in the caller's
+    transaction.
 
     Readers see the old set until commit and the new one after it, never a mix (MVCC does the swap), so the
     rows can be streamed straight into the table: no staging copy, one COPY.
@@ -27,5 +28,7 @@ def publish_signals(conn: psycopg.Connection, signals: pd.DataFrame, as_of: dt.d
         rounded[column] = rounded[column].round(2)
     with conn.transaction():  # its own on an autocommit connection, a savepoint inside the caller's
         ensure_month_partitions(conn, "signals", as_of)  # normally there already (landing, flows)
-        conn.execute("delete from pokewatch.signals where as_of = %s and model_version = %s", (as_of, model_version))
+        horizons = sorted({int(h) for h in signals["horizon_days"]})
+        conn.execute("delete from pokewatch.signals where as_of = %s and model_version = %s "
+                     "and horizon_days = any(%s)", (as_of, model_version, horizons))
         return copy_in(conn, "pokewatch.signals", rounded, SIGNAL_COLUMNS)

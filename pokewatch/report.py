@@ -35,9 +35,10 @@ def opportunities(top, signal: str, n: int = 5) -> str:
     if rows.empty:
         return f"No {signal} signals."
     return _table(
-        ["card", "product", "variant", "market", "fair", "confidence", "reason"],
-        [[getattr(r, "card_name", None) or f"product #{r.product_id}", r.product_id, r.variant, float(r.market),
-          float(r.fair_price), float(r.confidence), r.reason] for r in rows.itertuples()],
+        ["card", "product", "variant", "profile", "market", "fair", "net after costs", "confidence", "reason"],
+        [[getattr(r, "card_name", None) or f"product #{r.product_id}", r.product_id, r.variant, r.profile,
+          float(r.market), float(r.fair_price), share(r.net_return), float(r.confidence), r.reason]
+         for r in rows.itertuples()],
     )
 
 
@@ -87,10 +88,10 @@ def track_record_markdown(result) -> str:
     lines = [f"## Track record\n\n{result.line()}."]
     if result.summary:
         lines += ["", _table(
-            ["kind", "model", "horizon", "costs", "signal", "graded", "hit rate", "mean net", "always-BUY net",
+            ["kind", "model", "horizon", "profile", "signal", "graded", "hit rate", "mean net", "trade-all net",
              "always-HOLD hit rate"],
-            [[r["kind"], r["model_version"], f"{r['horizon_days']}d", f"{r['cost_share']:.0%}", r["signal"], r["n"],
-              share(r["hit_rate"], signed=False), share(r["mean_net_return"]), share(r["always_buy_mean_net_return"]),
+            [[r["kind"], r["model_version"], f"{r['horizon_days']}d", r["profile"], r["signal"], r["n"],
+              share(r["hit_rate"], signed=False), share(r["mean_net_return"]), share(r["always_trade_mean_net_return"]),
               share(r["always_hold_hit_rate"], signed=False)] for r in result.summary])]
     return "\n".join(lines)
 

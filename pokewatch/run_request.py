@@ -2,7 +2,7 @@
 
 The flow passes the request whole: the day (given; the demo sample's last day; the day before the scheduled start
 for a deployment's run; or, run by hand with collection, the day the source serves), the source every stage
-reads, whether to collect first, and the signal rule (costs).
+reads, whether to collect first, the signal rule and the cost profiles to decide for.
 """
 
 from __future__ import annotations
@@ -24,12 +24,13 @@ class RunRequest:
     collect: bool
     demo: bool
     rule: SignalRule
+    profiles: list[str] | None = None  # None: the configured ones (POKEWATCH_PROFILES)
 
 
 def resolve(settings: Settings, *, as_of: dt.date | None = None, skip_collect: bool = False, demo: bool = False,
-            source: str = "tcgcsv", round_trip_cost: float | None = None, min_gain_dollars: float | None = None,
+            source: str = "tcgcsv", profiles: list[str] | None = None, min_gain_dollars: float | None = None,
             scheduled_start: dt.datetime | None = None, scheduled: bool = False) -> RunRequest:
-    """The run's request; the demo runs offline on the shipped sample's last day, at the configured costs.
+    """The run's request; the demo runs offline on the shipped sample's last day, with the configured profiles.
 
     With no day given, a deployment's run (`scheduled`) expects the day before its scheduled start; a run by
     hand that collects takes the day the source serves; one that does not collect, the day before today.
@@ -40,8 +41,8 @@ def resolve(settings: Settings, *, as_of: dt.date | None = None, skip_collect: b
     day = as_of
     if day is None and (scheduled or skip_collect):
         day = nightly_day(scheduled_start, settings.timezone)
-    rule = SignalRule.from_settings(settings, round_trip_cost, min_gain_dollars)
-    return RunRequest(day, source, not skip_collect, demo, rule)
+    rule = SignalRule.from_settings(settings, min_gain_dollars)
+    return RunRequest(day, source, not skip_collect, demo, rule, list(profiles) if profiles else None)
 
 
 def after_collect(request: RunRequest, collected) -> RunRequest:

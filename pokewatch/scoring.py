@@ -1,7 +1,8 @@
 """Scoring stage, the one path: every series priced on the day, through the champion, into signals.
 
 `request()` builds a frozen ScoringRequest once (the day, the champion's version, the run, the signal rule, the
-source, the catalogue-wide facts features need). `plan()` splits the day's series into partitions
+cost profiles, the source, the catalogue-wide facts features need). Each series is forecast once and decided for
+every cost profile: one signal row per series × profile. `plan()` splits the day's series into partitions
 (pokewatch.scaleout: by a stable hash of product_id). `score_partition()` scores one partition and writes
 nothing; `publish()` validates all partitions' signals as one set and publishes them in ONE transaction, so a
 run's signals appear all at once. `score()` runs those steps in this process, one partition after the other;
@@ -21,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from pokewatch import db, history, registry, scaleout
+from pokewatch.costs import CostProfile, load_profiles
 from pokewatch.edge import gate as gate_classes
 from pokewatch.edge import load_edges
 from pokewatch.features import FEATURE_LOOKBACK_DAYS, build_panel, frame_for_days
@@ -58,7 +60,9 @@ class ScoringRequest:
     set_first_seen: dict[int, str] = field(default_factory=dict)
     # With model_version NO_MODEL: why no model is used (the last training decision, with its numbers).
     no_edge: str = ""
-    # The walk-forward record of each BUY/SELL class at this horizon and cost (pokewatch.edge); None: not required.
+    # The cost profiles each series is decided for (pokewatch.costs), in the order published.
+    profiles: tuple[CostProfile, ...] = ()
+    # The walk-forward record of each (profile, signal) class at this horizon (pokewatch.edge); None: not required.
     edges: dict | None = None
     horizon_days: int = 7
 
@@ -105,7 +109,7 @@ def champion_version(settings: Settings) -> int:
 
 
 def request(settings: Settings, as_of: dt.date, run_id: uuid.UUID, rule: SignalRule | None = None,
-            source: str = "tcgcsv") -> ScoringRequest:
+            source: str = "tcgcsv", profiles: list[str] | None = None) -> ScoringRequest:
     """The day's scoring request, and the months' partitions made ready.
 
     Without a champion (no model has beaten "last price" on held-out rows) the day is still published: every
@@ -121,9 +125,10 @@ def request(settings: Settings, as_of: dt.date, run_id: uuid.UUID, rule: SignalR
         if version == NO_MODEL:
             no_edge = _last_decision(conn)
         rule = rule or SignalRule.from_settings(settings)
-        edges = load_edges(conn, settings.horizon_days, rule.round_trip_cost) if settings.require_proven_edge else None
+        chosen = load_profiles(conn, profiles or settings.profiles)
+        edges = load_edges(conn, settings.horizon_days, chosen) if settings.require_proven_edge else None
     return ScoringRequest(as_of, run_id, version, rule, source, set_first_seen=first_seen, no_edge=no_edge,
-                          edges=edges, horizon_days=settings.horizon_days)
+                          profiles=tuple(chosen.values()), edges=edges, horizon_days=settings.horizon_days)
 
 
 def _last_decision(conn) -> str:
@@ -176,29 +181,34 @@ def score_partition(settings: Settings, scoring: ScoringRequest, partition: scal
     today = frame_for_days(panel, [panel.day_index(scoring.as_of)])
     with _VALIDATION_LOCK:
         validation.validate_features(today, dataset="scoring features", severities=settings.validation_severity)  # raises before anything is written
-    if scoring.model_version == NO_MODEL:
-        out = _no_edge_rows(today, scoring.no_edge)
+    if scoring.model_version == NO_MODEL:  # no model beats "last price": the honest forecast is the last price
+        market = today["market"].to_numpy(float)
+        scored = today.assign(fair_price=market, fair_low=market, fair_high=market)
     else:
         model = load_model(settings, scoring.model_version)
         scored = pd.concat([today, model.predict_band(today)], axis=1)
         scored = scored[np.isfinite(scored["fair_price"])]
-        out = pd.concat([scored, decide_signals(scored, scoring.rule)], axis=1)
-        if scoring.edges is not None:  # a BUY/SELL class without a proven walk-forward record says HOLD
-            out = gate_classes(out, scoring.edges, scoring.horizon_days)
+    scored = scored[["product_id", "variant", "market", "fair_price", "fair_low", "fair_high", "days_observed",
+                     "flat_share_30"]]
+    out = pd.concat([_decide(scored, scoring, profile) for profile in scoring.profiles], ignore_index=True)
     out["market_price"] = out["market"]
     out["model_version"] = scoring.model_version
     out["run_id"] = str(scoring.run_id)
     out["as_of"] = scoring.as_of
-    out["cost_share"] = scoring.rule.round_trip_cost
     out["horizon_days"] = scoring.horizon_days
-    return out[PARTITION_COLUMNS].reset_index(drop=True)
+    return out[PARTITION_COLUMNS]
 
 
-def _no_edge_rows(today: pd.DataFrame, reason: str) -> pd.DataFrame:
-    """No model beats "last price": the honest forecast is the last price, and the signal HOLD."""
-    market = today["market"].to_numpy(float)
-    return today.assign(fair_price=market, fair_low=market, fair_high=market, signal="HOLD", confidence=0.0,
-                        reason=reason, deviation_pct=0.0)
+def _decide(scored: pd.DataFrame, scoring: ScoringRequest, profile: CostProfile) -> pd.DataFrame:
+    """One profile's signals: the rule, then the class's walk-forward gate; without a model, HOLD with the last
+    training decision as the reason."""
+    out = pd.concat([scored, decide_signals(scored, scoring.rule, profile)], axis=1).assign(profile=profile.profile)
+    if scoring.model_version == NO_MODEL:
+        return out.assign(signal="HOLD", confidence=0.0, reason=scoring.no_edge)
+    if scoring.edges is not None:  # a BUY/SELL class without a proven walk-forward record says HOLD
+        out = gate_classes(out, scoring.edges.get((profile.profile, profile.signal)), profile.signal,
+                           scoring.horizon_days, profile.profile)
+    return out
 
 
 def publish(settings: Settings, scoring_plan: ScoringPlan, parts: list[pd.DataFrame], started: float) -> ScoreResult:
@@ -213,10 +223,12 @@ def publish(settings: Settings, scoring_plan: ScoringPlan, parts: list[pd.DataFr
     publish_started = time.perf_counter()
     with db.connect(settings) as conn:
         rows = publish_signals(conn, signals, scoring.as_of, scoring.model_version)
+        conn.execute("update pokewatch.signal_defaults set profile = %s, horizon_days = %s, updated_at = now()",
+                     (settings.default_profile, settings.horizon_days))
     publish_seconds = time.perf_counter() - publish_started
     counts = signals["signal"].value_counts().reindex(["BUY", "SELL", "HOLD"], fill_value=0).to_dict()
-    ranked = signals.assign(gain=(signals["fair_price"] - signals["market"]).abs())  # before filtering: assigning
-    # a Series to an empty frame would take the Series' index (rows of NaN)
+    ranked = signals.assign(gain=signals["net_return"] * signals["market"])  # before filtering: assigning a
+    # Series to an empty frame would take the Series' index (rows of NaN)
     top = pd.concat([ranked[ranked["signal"] == s].nlargest(5, "gain") for s in ("BUY", "SELL")])
     with db.connect(settings) as conn:  # the names the run summary shows (pokewatch.catalogue)
         names = dict(conn.execute("select product_id, card_name from pokewatch.catalogue where product_id = any(%s)",
@@ -224,8 +236,8 @@ def publish(settings: Settings, scoring_plan: ScoringPlan, parts: list[pd.DataFr
     top = top.assign(card_name=[names.get(int(p)) or f"product #{p}" for p in top["product_id"]])
     return ScoreResult(rows, scoring.model_version, {k: int(v) for k, v in counts.items()},
                        time.perf_counter() - started, publish_seconds,
-                       top[["product_id", "card_name", "variant", "signal", "market", "fair_price", "confidence",
-                            "reason"]],
+                       top[["product_id", "card_name", "variant", "profile", "signal", "market", "fair_price",
+                            "net_return", "confidence", "reason"]],
                        signals_report.summary(), len(scoring_plan.partitions), scoring_plan.series,
                        scoring_plan.unpriced)
 

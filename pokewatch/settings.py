@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal, get_args
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -62,12 +62,15 @@ class Settings(BaseSettings):
     # the bootstrap interval (skill_level) of last-price MAPE − model MAPE (in MAPE points) must exceed min_skill.
     min_skill: float = 0.0
     skill_level: float = Field(0.90, gt=0, lt=1)
-    # A BUY/SELL class (horizon × signal at the run's cost) publishes only while its walk-forward record is proven
+    # A BUY/SELL class (horizon × cost profile) publishes only while its walk-forward record is proven
     # over at least edge_min_blocks non-overlapping horizon-long blocks of decision days (pokewatch/edge.py).
     require_proven_edge: bool = True
     edge_min_blocks: int = Field(4, ge=1)
     slice_tolerance: float = 0.02
-    round_trip_cost: float = 0.25
+    # Cost profiles (rows of pokewatch.cost_profiles) every series is decided for, and the one latest_signals shows.
+    profiles: Annotated[list[str], NoDecode] = Field(
+        ["collector", "seller", "flipper"], description="Cost profiles to score (names in pokewatch.cost_profiles)")
+    default_profile: str = "collector"
     min_gain_dollars: float = 1.0
     min_history_days: int = 7
     min_price: float = 0.25
@@ -100,6 +103,22 @@ class Settings(BaseSettings):
         if unknown or not items:
             raise ValueError(f"categories must be some of {', '.join(map(str, LANGUAGES))}, got {value!r}")
         return sorted({int(c) for c in items})
+
+    @field_validator("profiles", mode="before")
+    @classmethod
+    def _profiles(cls, value):
+        """`collector,flipper` as POKEWATCH_PROFILES gives it."""
+        items = [v.strip() for v in value.split(",") if v.strip()] if isinstance(value, str) else list(value or [])
+        if not items:
+            raise ValueError("profiles must name at least one cost profile, e.g. collector,seller,flipper")
+        return list(dict.fromkeys(items))
+
+    @model_validator(mode="after")
+    def _default_profile(self):
+        if self.default_profile not in self.profiles:
+            raise ValueError(f"default_profile {self.default_profile!r} is not among profiles "
+                             f"({', '.join(self.profiles)})")
+        return self
 
     @field_validator("validation_severity", mode="before")
     @classmethod

@@ -75,8 +75,10 @@ def _figures(settings: Settings, test: pd.DataFrame, band: pd.DataFrame) -> dict
     """The run's plots; a plotting failure costs the pictures, never the model."""
     try:
         from pokewatch import plots
+        from pokewatch.costs import configured
 
-        signals = decide_signals(pd.concat([test, band], axis=1), SignalRule.from_settings(settings))["signal"]
+        profile = configured(settings, [settings.default_profile])[0]  # the signals people see first
+        signals = decide_signals(pd.concat([test, band], axis=1), SignalRule.from_settings(settings), profile)["signal"]
         return plots.training_figures(test, band, signals)
     except Exception:  # noqa: BLE001 - figures are a convenience
         import logging

@@ -1,5 +1,6 @@
--- Cards whose signal flipped today: today's signal differs from the card variant's previous scored day.
--- "Today" is the newest day with signals; for each card the newest model version of each day counts.
+-- Cards whose signal flipped today: today's signal differs from the card variant's previous scored day, for the
+-- default cost profile and horizon (pokewatch.signal_defaults). "Today" is the newest day with signals; for each
+-- card the newest model version of each day counts.
 -- Written against pokewatch.signals (not signal_history) so only two days are read: fast on a long history.
 -- No parameters.
 
@@ -7,8 +8,9 @@ with todays as (
 
     select distinct on (s.product_id, s.variant)
         s.product_id, s.variant, s.as_of, s.signal, s.market_price, s.fair_price, s.deviation_pct,
-        s.confidence, s.reason, s.model_version
+        s.confidence, s.reason, s.model_version, s.profile, s.horizon_days
     from pokewatch.signals as s
+    join pokewatch.signal_defaults as d on d.profile = s.profile and d.horizon_days = s.horizon_days
     where s.as_of = (select max(as_of) from pokewatch.signals)  -- today, found through the as_of index
     order by s.product_id, s.variant, s.model_version desc
 
@@ -24,6 +26,8 @@ previous as (
         from pokewatch.signals as p
         where p.product_id = todays.product_id
           and p.variant = todays.variant
+          and p.profile = todays.profile
+          and p.horizon_days = todays.horizon_days
           and p.as_of < todays.as_of
         order by p.as_of desc, p.model_version desc
         limit 1
@@ -60,6 +64,8 @@ select
     flipped.previous_as_of,
     flipped.as_of,
     flipped.model_version,
+    flipped.profile,
+    flipped.horizon_days,
     flipped.product_id
 
 from flipped

@@ -1,4 +1,5 @@
--- The signal mix over the last 30 days with signals: BUY / SELL / HOLD counts and shares per day.
+-- The signal mix over the last 30 days with signals: BUY / SELL / HOLD counts and shares per day, cost profile
+-- and horizon.
 -- No parameters (change 30 for another window).
 
 with days as (
@@ -16,7 +17,7 @@ mix as (
 
 )
 
-select as_of, signals, buy_count, sell_count, hold_count, buy_pct, sell_pct, hold_pct, mean_confidence,
-       model_version
+select as_of, profile, horizon_days, signals, buy_count, sell_count, hold_count, buy_pct, sell_pct, hold_pct,
+       mean_confidence, model_version
 from mix
-order by as_of;
+order by as_of, profile, horizon_days;

@@ -1,6 +1,6 @@
--- Top BUY signals today, with card names and sets, best expected gain after costs first.
--- "Today" is the newest day with signals; each gain is net of the cost share its signal cleared (stored on the
--- signal). No parameters.
+-- Top BUY signals today for the default cost profile and horizon (pokewatch.signal_defaults), with card names
+-- and sets, best expected gain after that profile's costs first. "Today" is the newest day with signals.
+-- No parameters.
 
 with opportunities as (
 
@@ -12,6 +12,8 @@ buys as (
 
     select
         rank_in_signal as buy_rank,
+        profile,
+        horizon_days,
         card_name,
         card_number,
         set_name,
@@ -30,6 +32,7 @@ buys as (
         as_of
 
     from opportunities
+    join pokewatch.signal_defaults using (profile, horizon_days)
     where signal = 'BUY'
 
 )

@@ -1,13 +1,26 @@
--- latest_signals: one row per card variant, its newest signal (latest day, then newest model version),
--- with the card's name, number, rarity and set (from the catalogue view).
+-- latest_signals: one row per card variant, its newest signal (latest day, then newest model version) for the
+-- default cost profile and horizon, with the card's name, number, rarity and set (from the catalogue view).
+-- The defaults are pokewatch.signal_defaults (written from settings); a session picks others with
+--   set pokewatch.profile = 'flipper';  set pokewatch.horizon_days = '7';
 -- requires: catalogue
 drop view if exists pokewatch.latest_signals cascade;
 
 create view pokewatch.latest_signals as
 
-with signals as (
+with defaults as (
 
-    select * from pokewatch.signals
+    select
+        coalesce(nullif(current_setting('pokewatch.profile', true), ''), profile) as profile,
+        coalesce(nullif(current_setting('pokewatch.horizon_days', true), '')::integer, horizon_days) as horizon_days
+    from pokewatch.signal_defaults
+
+),
+
+signals as (
+
+    select signals.*
+    from pokewatch.signals
+    join defaults using (profile, horizon_days)
 
 ),
 
@@ -48,10 +61,14 @@ final as (
         newest.fair_low,
         newest.fair_high,
         newest.deviation_pct,
+        newest.net_return,
         newest.signal,
         newest.confidence,
         newest.reason,
         newest.model_version,
+        newest.profile,
+        newest.horizon_days,
+        newest.cost_share,
         newest.run_id,
         newest.scored_at,
         catalogue.set_id,
@@ -69,7 +86,7 @@ final as (
 select * from final;
 
 comment on view pokewatch.latest_signals is
-    'One row per card variant: its newest signal (latest day, then newest model version) with card and set names. The first place to look.';
+    'One row per card variant: its newest signal (latest day, then newest model version) for the default cost profile and horizon (pokewatch.signal_defaults, or the session''s pokewatch.profile / pokewatch.horizon_days), with card and set names. The first place to look.';
 comment on column pokewatch.latest_signals.product_id is 'TCGplayer product id.';
 comment on column pokewatch.latest_signals.variant is 'Printing variant, e.g. "Holofoil".';
 comment on column pokewatch.latest_signals.card_name is 'Card (product) name; null if its reference data has not arrived.';
@@ -82,10 +99,14 @@ comment on column pokewatch.latest_signals.fair_price is 'Model fair price, USD.
 comment on column pokewatch.latest_signals.fair_low is 'Lower end of the fair-price band, USD.';
 comment on column pokewatch.latest_signals.fair_high is 'Upper end of the fair-price band, USD.';
 comment on column pokewatch.latest_signals.deviation_pct is '(market - fair) / fair * 100; negative = under-priced.';
+comment on column pokewatch.latest_signals.net_return is 'Net return of the profile''s trade if the price reaches fair_price, after the profile''s costs (0.05 = +5 %).';
 comment on column pokewatch.latest_signals.signal is 'BUY, SELL or HOLD.';
 comment on column pokewatch.latest_signals.confidence is 'Confidence, 0 to 1.';
 comment on column pokewatch.latest_signals.reason is 'Why this signal, in words.';
 comment on column pokewatch.latest_signals.model_version is 'Model version that produced it.';
+comment on column pokewatch.latest_signals.profile is 'Cost profile the signal was decided for (pokewatch.cost_profiles).';
+comment on column pokewatch.latest_signals.horizon_days is 'Days ahead the fair price forecasts.';
+comment on column pokewatch.latest_signals.cost_share is 'The profile''s costs in return points at the fair price (gross return - net_return).';
 comment on column pokewatch.latest_signals.run_id is 'PokeWatch run that published it.';
 comment on column pokewatch.latest_signals.scored_at is 'When it was written.';
 comment on column pokewatch.latest_signals.set_id is 'TCGplayer group id of the set.';

@@ -1,5 +1,5 @@
--- signal_history: a card's signals over time, one row per card variant and day (the newest model version
--- that scored it that day), with the previous day's signal so flips are easy to find.
+-- signal_history: a card's signals over time, one row per card variant, cost profile, horizon and day (the
+-- newest model version that scored it that day), with the previous day's signal so flips are easy to find.
 -- requires: catalogue
 drop view if exists pokewatch.signal_history cascade;
 
@@ -13,10 +13,10 @@ with signals as (
 
 daily as (
 
-    -- one row per card variant and day: the newest model version that scored it
-    select distinct on (product_id, variant, as_of) *
+    -- one row per card variant, profile, horizon and day: the newest model version that scored it
+    select distinct on (product_id, variant, profile, horizon_days, as_of) *
     from signals
-    order by product_id, variant, as_of, model_version desc
+    order by product_id, variant, profile, horizon_days, as_of, model_version desc
 
 ),
 
@@ -28,7 +28,9 @@ with_previous as (
         lag(daily.signal) over card_days as previous_signal
 
     from daily
-    window card_days as (partition by daily.product_id, daily.variant order by daily.as_of)
+    window card_days as (
+        partition by daily.product_id, daily.variant, daily.profile, daily.horizon_days order by daily.as_of
+    )
 
 ),
 
@@ -54,6 +56,9 @@ final as (
         with_previous.fair_low,
         with_previous.fair_high,
         with_previous.deviation_pct,
+        with_previous.profile,
+        with_previous.horizon_days,
+        with_previous.net_return,
         with_previous.signal,
         with_previous.confidence,
         with_previous.reason,
@@ -71,7 +76,7 @@ final as (
 select * from final;
 
 comment on view pokewatch.signal_history is
-    'A card''s signals over time: one row per card variant and day (newest model version that day), with the previous scored day''s signal. Filter by product_id (fast: primary-key index).';
+    'A card''s signals over time: one row per card variant, cost profile, horizon and day (newest model version that day), with the previous scored day''s signal. Filter by product_id (fast: primary-key index) and profile.';
 comment on column pokewatch.signal_history.product_id is 'TCGplayer product id.';
 comment on column pokewatch.signal_history.variant is 'Printing variant.';
 comment on column pokewatch.signal_history.card_name is 'Card (product) name.';
@@ -84,6 +89,9 @@ comment on column pokewatch.signal_history.fair_price is 'Model fair price, USD.
 comment on column pokewatch.signal_history.fair_low is 'Lower end of the fair-price band, USD.';
 comment on column pokewatch.signal_history.fair_high is 'Upper end of the fair-price band, USD.';
 comment on column pokewatch.signal_history.deviation_pct is '(market - fair) / fair * 100; negative = under-priced.';
+comment on column pokewatch.signal_history.profile is 'Cost profile the signal was decided for.';
+comment on column pokewatch.signal_history.horizon_days is 'Days ahead the fair price forecasts.';
+comment on column pokewatch.signal_history.net_return is 'Net return of the profile''s trade at the fair price, after its costs.';
 comment on column pokewatch.signal_history.signal is 'BUY, SELL or HOLD.';
 comment on column pokewatch.signal_history.confidence is 'Confidence, 0 to 1.';
 comment on column pokewatch.signal_history.reason is 'Why this signal, in words.';

@@ -1,5 +1,5 @@
--- signal_mix_daily: how many BUY, SELL and HOLD signals each day (per card variant: the newest model
--- version that scored it that day).
+-- signal_mix_daily: how many BUY, SELL and HOLD signals each day, per cost profile and horizon (per card
+-- variant: the newest model version that scored it that day).
 drop view if exists pokewatch.signal_mix_daily cascade;
 
 create view pokewatch.signal_mix_daily as
@@ -12,9 +12,10 @@ with signals as (
 
 daily as (
 
-    select distinct on (product_id, variant, as_of) as_of, model_version, signal, confidence
+    select distinct on (product_id, variant, profile, horizon_days, as_of)
+        as_of, profile, horizon_days, model_version, signal, confidence
     from signals
-    order by product_id, variant, as_of, model_version desc
+    order by product_id, variant, profile, horizon_days, as_of, model_version desc
 
 ),
 
@@ -22,6 +23,8 @@ counted as (
 
     select
         as_of,
+        profile,
+        horizon_days,
         count(*) as signals,
         count(*) filter (where signal = 'BUY') as buy_count,
         count(*) filter (where signal = 'SELL') as sell_count,
@@ -30,7 +33,7 @@ counted as (
         max(model_version) as model_version
 
     from daily
-    group by as_of
+    group by as_of, profile, horizon_days
 
 ),
 
@@ -38,6 +41,8 @@ final as (
 
     select
         as_of,
+        profile,
+        horizon_days,
         signals,
         buy_count,
         sell_count,
@@ -55,8 +60,10 @@ final as (
 select * from final;
 
 comment on view pokewatch.signal_mix_daily is
-    'Signal counts per day: how many card variants were BUY, SELL or HOLD (newest model version per card that day).';
+    'Signal counts per day, cost profile and horizon: how many card variants were BUY, SELL or HOLD (newest model version per card that day).';
 comment on column pokewatch.signal_mix_daily.as_of is 'Day.';
+comment on column pokewatch.signal_mix_daily.profile is 'Cost profile the signals were decided for.';
+comment on column pokewatch.signal_mix_daily.horizon_days is 'Days ahead the signals looked.';
 comment on column pokewatch.signal_mix_daily.signals is 'Card variants with a signal that day.';
 comment on column pokewatch.signal_mix_daily.buy_count is 'BUY signals.';
 comment on column pokewatch.signal_mix_daily.sell_count is 'SELL signals.';

@@ -1,7 +1,8 @@
--- top_opportunities: today's BUY and SELL signals ranked by expected gain after costs.
---   expected_gain_usd = |fair_price - market_price| - cost_share * market_price
--- cost_share is the cost each signal's decision cleared, stored on the signal: the view never assumes its own.
--- "Today" = the newest day with signals.
+-- top_opportunities: today's BUY and SELL signals of every cost profile and horizon, ranked by expected gain
+-- after that profile's costs:
+--   expected_gain_usd = net_return * market_price
+-- net_return is stored on the signal by the same rule that decided it (pokewatch/signals.py), so a gain here
+-- never contradicts a signal. "Today" = the newest day with signals.
 -- requires: catalogue
 drop view if exists pokewatch.top_opportunities cascade;
 
@@ -16,11 +17,11 @@ with signals as (
 todays_signals as (
 
     -- "today" as a scalar subquery, so the (as_of, signal) index finds the day's BUY and SELL rows
-    select distinct on (signals.product_id, signals.variant) signals.*
+    select distinct on (signals.product_id, signals.variant, signals.profile, signals.horizon_days) signals.*
     from signals
     where signals.as_of = (select max(as_of) from pokewatch.signals)
       and signals.signal in ('BUY', 'SELL')
-    order by signals.product_id, signals.variant, signals.model_version desc
+    order by signals.product_id, signals.variant, signals.profile, signals.horizon_days, signals.model_version desc
 
 ),
 
@@ -28,8 +29,7 @@ gains as (
 
     select
         todays_signals.*,
-        abs(todays_signals.fair_price - todays_signals.market_price)::double precision
-            - todays_signals.cost_share * todays_signals.market_price::double precision as expected_gain_usd
+        todays_signals.net_return * todays_signals.market_price::double precision as expected_gain_usd
 
     from todays_signals
 
@@ -45,8 +45,14 @@ catalogue as (
 final as (
 
     select
-        rank() over (order by gains.expected_gain_usd desc) as opportunity_rank,
-        rank() over (partition by gains.signal order by gains.expected_gain_usd desc) as rank_in_signal,
+        rank() over (
+            partition by gains.profile, gains.horizon_days order by gains.expected_gain_usd desc
+        ) as opportunity_rank,
+        rank() over (
+            partition by gains.profile, gains.horizon_days, gains.signal order by gains.expected_gain_usd desc
+        ) as rank_in_signal,
+        gains.profile,
+        gains.horizon_days,
         gains.product_id,
         gains.variant,
         catalogue.card_name,
@@ -61,7 +67,7 @@ final as (
         gains.deviation_pct,
         gains.cost_share,
         round(gains.expected_gain_usd::numeric, 2) as expected_gain_usd,
-        round((gains.expected_gain_usd / nullif(gains.market_price, 0) * 100)::numeric, 2) as expected_gain_pct,
+        round((gains.net_return * 100)::numeric, 2) as expected_gain_pct,
         gains.confidence,
         gains.reason,
         gains.model_version,
@@ -74,12 +80,14 @@ final as (
 )
 
 select * from final
-order by opportunity_rank, product_id, variant;
+order by profile, horizon_days, opportunity_rank, product_id, variant;
 
 comment on view pokewatch.top_opportunities is
-    'Today''s (newest day''s) BUY and SELL signals ranked by expected gain after costs: |fair - market| - cost_share * market, with the cost share each signal''s decision used.';
-comment on column pokewatch.top_opportunities.opportunity_rank is 'Rank by expected_gain_usd over BUY and SELL together (1 = best).';
-comment on column pokewatch.top_opportunities.rank_in_signal is 'Rank by expected_gain_usd within BUY or within SELL.';
+    'Today''s (newest day''s) BUY and SELL signals per cost profile and horizon, ranked by expected gain after that profile''s costs (net_return stored on the signal x market price).';
+comment on column pokewatch.top_opportunities.opportunity_rank is 'Rank by expected_gain_usd within the profile and horizon, BUY and SELL together (1 = best).';
+comment on column pokewatch.top_opportunities.rank_in_signal is 'Rank by expected_gain_usd within the profile, horizon and signal.';
+comment on column pokewatch.top_opportunities.profile is 'Cost profile the signal was decided for (pokewatch.cost_profiles).';
+comment on column pokewatch.top_opportunities.horizon_days is 'Days ahead the fair price forecasts.';
 comment on column pokewatch.top_opportunities.product_id is 'TCGplayer product id.';
 comment on column pokewatch.top_opportunities.variant is 'Printing variant.';
 comment on column pokewatch.top_opportunities.card_name is 'Card (product) name.';
@@ -92,9 +100,9 @@ comment on column pokewatch.top_opportunities.fair_price is 'Model fair price, U
 comment on column pokewatch.top_opportunities.fair_low is 'Lower end of the fair-price band, USD.';
 comment on column pokewatch.top_opportunities.fair_high is 'Upper end of the fair-price band, USD.';
 comment on column pokewatch.top_opportunities.deviation_pct is '(market - fair) / fair * 100.';
-comment on column pokewatch.top_opportunities.cost_share is 'Costs the signal cleared (fees + shipping) as a share of the market price, as stored on the signal.';
-comment on column pokewatch.top_opportunities.expected_gain_usd is '|fair - market| - cost_share * market, USD; negative = the move does not pay for its costs.';
-comment on column pokewatch.top_opportunities.expected_gain_pct is 'expected_gain_usd as a percent of the market price.';
+comment on column pokewatch.top_opportunities.cost_share is 'The profile''s costs in return points at the fair price (gross return - net return), as stored on the signal.';
+comment on column pokewatch.top_opportunities.expected_gain_usd is 'Net return at the fair price after the profile''s costs x market price, USD.';
+comment on column pokewatch.top_opportunities.expected_gain_pct is 'Net return at the fair price after the profile''s costs, percent.';
 comment on column pokewatch.top_opportunities.confidence is 'Confidence, 0 to 1.';
 comment on column pokewatch.top_opportunities.reason is 'Why this signal, in words.';
 comment on column pokewatch.top_opportunities.model_version is 'Model version that produced it.';
