@@ -87,11 +87,12 @@ class ScoreResult:
     partitions: int = 1
     priced: int = 0  # series with a market price on the day
     unpriced: int = 0  # series landed without one
+    profiles: int = 1  # cost profiles each series was decided for (a row each)
 
     @property
     def coverage(self) -> float:
-        """Series with a price today that got a signal ÷ series with a price today."""
-        return self.rows / self.priced if self.priced else 0.0
+        """Signals published ÷ (series with a price today × cost profiles)."""
+        return self.rows / (self.priced * self.profiles) if self.priced else 0.0
 
 
 def champion_version(settings: Settings) -> int:
@@ -239,7 +240,7 @@ def publish(settings: Settings, scoring_plan: ScoringPlan, parts: list[pd.DataFr
                        top[["product_id", "card_name", "variant", "profile", "signal", "market", "fair_price",
                             "net_return", "confidence", "reason"]],
                        signals_report.summary(), len(scoring_plan.partitions), scoring_plan.series,
-                       scoring_plan.unpriced)
+                       scoring_plan.unpriced, len(scoring.profiles))
 
 
 def score(settings: Settings, scoring: ScoringRequest) -> ScoreResult:

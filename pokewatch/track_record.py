@@ -79,11 +79,13 @@ def outcomes(frame: pd.DataFrame, kind: str, profiles: dict[str, CostProfile]) -
     market = frame["market_price"].to_numpy(float)
     realised = frame["realised_price"].to_numpy(float)
     signal = frame["signal"].to_numpy(str)
-    trade = np.full(len(frame), np.nan)
+    trade, net = np.full(len(frame), np.nan), np.full(len(frame), np.nan)
     cost = frame["cost_share"].astype(float).fillna(0.0).to_numpy()
     for name, at in frame.groupby("profile", sort=False).indices.items():
-        trade[at] = profile_for(name, profiles, cost[at]).net_return(market[at], realised[at], signal[at])
-    net = np.where(signal == "HOLD", np.nan, trade)
+        profile = profile_for(name, profiles, cost[at])
+        trade[at] = profile.net_return(market[at], realised[at])
+        net[at] = profile.net_return(market[at], realised[at], signal[at])  # a legacy SELL: the move it avoided
+    net = np.where(signal == "HOLD", np.nan, net)
     hit = np.where(signal == "HOLD", trade <= 0, net > 0)
     return frame.assign(kind=kind, market_move=realised / market - 1.0, trade_return=trade, net_return=net, hit=hit,
                         price_band=np.asarray(price_band(market)).astype(str))[OUTCOME_COLUMNS]

@@ -1,5 +1,6 @@
 -- card_history(product_id): a card's price and signal history, every landed day of every variant, with the
--- model's fair price, band and signal that day (null on days it was not scored). tcgcsv's 999.00 "nobody offers
+-- model's fair price, band and signal that day for the shown cost profile and horizon (pokewatch.signal_choice;
+-- null on days it was not scored). tcgcsv's 999.00 "nobody offers
 -- it" placeholder shows as null. Find ids with pokewatch.find_cards('…'). sql/queries/card_history.sql calls it.
 create or replace function pokewatch.card_history(product bigint)
 returns table (
@@ -23,6 +24,7 @@ signals as (
     select h.as_of, h.product_id, h.variant, h.fair_price, h.fair_low, h.fair_high, h.deviation_pct, h.signal,
            h.confidence, h.reason, h.model_version, h.signal_changed
     from pokewatch.signal_history h
+    join pokewatch.signal_choice c on c.profile = h.profile and c.horizon_days = h.horizon_days
     where h.product_id = product
 
 ),
@@ -63,4 +65,4 @@ order by variant, as_of
 $$;
 
 comment on function pokewatch.card_history(bigint) is
-    'A card''s price and signal history: every landed tcgcsv day of every variant with the fair price, band and signal of that day (null when not scored); 999.00 placeholders as null.';
+    'A card''s price and signal history: every landed tcgcsv day of every variant with the fair price, band and signal of that day for the shown cost profile and horizon (pokewatch.signal_choice; null when not scored); 999.00 placeholders as null.';

@@ -1,5 +1,5 @@
 -- Cards whose signal flipped today: today's signal differs from the card variant's previous scored day, for the
--- default cost profile and horizon (pokewatch.signal_defaults). "Today" is the newest day with signals; for each
+-- shown cost profile and horizon (pokewatch.signal_choice). "Today" is the newest day with signals; for each
 -- card the newest model version of each day counts.
 -- Written against pokewatch.signals (not signal_history) so only two days are read: fast on a long history.
 -- No parameters.
@@ -10,7 +10,7 @@ with todays as (
         s.product_id, s.variant, s.as_of, s.signal, s.market_price, s.fair_price, s.deviation_pct,
         s.confidence, s.reason, s.model_version, s.profile, s.horizon_days
     from pokewatch.signals as s
-    join pokewatch.signal_defaults as d on d.profile = s.profile and d.horizon_days = s.horizon_days
+    join pokewatch.signal_choice as c on c.profile = s.profile and c.horizon_days = s.horizon_days
     where s.as_of = (select max(as_of) from pokewatch.signals)  -- today, found through the as_of index
     order by s.product_id, s.variant, s.model_version desc
 

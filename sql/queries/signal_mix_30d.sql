@@ -17,7 +17,7 @@ mix as (
 
 )
 
-select as_of, profile, horizon_days, signals, buy_count, sell_count, hold_count, buy_pct, sell_pct, hold_pct,
-       mean_confidence, model_version
+select as_of, signals, buy_count, sell_count, hold_count, buy_pct, sell_pct, hold_pct, mean_confidence,
+       model_version, profile, horizon_days
 from mix
 order by as_of, profile, horizon_days;

@@ -1,4 +1,4 @@
--- Top BUY signals today for the default cost profile and horizon (pokewatch.signal_defaults), with card names
+-- Top BUY signals today for the shown cost profile and horizon (pokewatch.signal_choice), with card names
 -- and sets, best expected gain after that profile's costs first. "Today" is the newest day with signals.
 -- No parameters.
 
@@ -12,8 +12,6 @@ buys as (
 
     select
         rank_in_signal as buy_rank,
-        profile,
-        horizon_days,
         card_name,
         card_number,
         set_name,
@@ -29,10 +27,12 @@ buys as (
         confidence,
         reason,
         product_id,
-        as_of
+        as_of,
+        profile,
+        horizon_days
 
     from opportunities
-    join pokewatch.signal_defaults using (profile, horizon_days)
+    join pokewatch.signal_choice using (profile, horizon_days)
     where signal = 'BUY'
 
 )

@@ -1,26 +1,16 @@
 -- latest_signals: one row per card variant, its newest signal (latest day, then newest model version) for the
--- default cost profile and horizon, with the card's name, number, rarity and set (from the catalogue view).
--- The defaults are pokewatch.signal_defaults (written from settings); a session picks others with
---   set pokewatch.profile = 'flipper';  set pokewatch.horizon_days = '7';
--- requires: catalogue
+-- default cost profile and horizon (signal_choice: settings, or the session's own), with the card's name,
+-- number, rarity and set (from the catalogue view).
+-- requires: catalogue, signal_choice
 drop view if exists pokewatch.latest_signals cascade;
 
 create view pokewatch.latest_signals as
 
-with defaults as (
-
-    select
-        coalesce(nullif(current_setting('pokewatch.profile', true), ''), profile) as profile,
-        coalesce(nullif(current_setting('pokewatch.horizon_days', true), '')::integer, horizon_days) as horizon_days
-    from pokewatch.signal_defaults
-
-),
-
-signals as (
+with signals as (
 
     select signals.*
     from pokewatch.signals
-    join defaults using (profile, horizon_days)
+    join pokewatch.signal_choice using (profile, horizon_days)
 
 ),
 
@@ -61,21 +51,21 @@ final as (
         newest.fair_low,
         newest.fair_high,
         newest.deviation_pct,
-        newest.net_return,
         newest.signal,
         newest.confidence,
         newest.reason,
         newest.model_version,
-        newest.profile,
-        newest.horizon_days,
-        newest.cost_share,
         newest.run_id,
         newest.scored_at,
         catalogue.set_id,
         catalogue.set_code,
         catalogue.category_id,
         catalogue.language,
-        newest.as_of = newest_day.as_of as is_current
+        newest.as_of = newest_day.as_of as is_current,
+        newest.profile,
+        newest.horizon_days,
+        newest.net_return,
+        newest.cost_share
 
     from newest
     cross join newest_day
@@ -86,7 +76,7 @@ final as (
 select * from final;
 
 comment on view pokewatch.latest_signals is
-    'One row per card variant: its newest signal (latest day, then newest model version) for the default cost profile and horizon (pokewatch.signal_defaults, or the session''s pokewatch.profile / pokewatch.horizon_days), with card and set names. The first place to look.';
+    'One row per card variant: its newest signal (latest day, then newest model version) for the default cost profile and horizon (pokewatch.signal_choice), with card and set names. The first place to look.';
 comment on column pokewatch.latest_signals.product_id is 'TCGplayer product id.';
 comment on column pokewatch.latest_signals.variant is 'Printing variant, e.g. "Holofoil".';
 comment on column pokewatch.latest_signals.card_name is 'Card (product) name; null if its reference data has not arrived.';

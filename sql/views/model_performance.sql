@@ -51,9 +51,21 @@ worst_slice as (
 
 ),
 
+forecasts as (
+
+    -- forecasts the model published whose horizon has ended (pokewatch.signal_outcomes, graded nightly): one per
+    -- series, day and horizon, however many cost profiles decided on it
+    select distinct on (product_id, variant, as_of, model_version, horizon_days)
+        model_version, fair_price, market_price, realised_price, end_day
+
+    from pokewatch.signal_outcomes
+    where kind = 'live' and model_version > 0 and fair_price is not null and realised_price > 0
+    order by product_id, variant, as_of, model_version, horizon_days
+
+),
+
 live as (
 
-    -- forecasts the model published whose horizon has ended (pokewatch.signal_outcomes, graded nightly)
     select
         model_version,
         count(*) as live_rows,
@@ -61,8 +73,7 @@ live as (
         avg(abs(market_price - realised_price) / realised_price)::float8 as live_last_price_mape,
         max(end_day) as live_through
 
-    from pokewatch.signal_outcomes
-    where kind = 'live' and model_version > 0 and fair_price is not null and realised_price > 0
+    from forecasts
     group by model_version
 
 ),

@@ -41,8 +41,6 @@ final as (
 
     select
         as_of,
-        profile,
-        horizon_days,
         signals,
         buy_count,
         sell_count,
@@ -51,7 +49,9 @@ final as (
         round(sell_count * 100.0 / signals, 2) as sell_pct,
         round(hold_count * 100.0 / signals, 2) as hold_pct,
         mean_confidence,
-        model_version
+        model_version,
+        profile,
+        horizon_days
 
     from counted
 

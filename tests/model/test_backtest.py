@@ -1,11 +1,17 @@
 """Walk-forward backtest on a small real slice of the sealed history: no look-ahead, honest accounting."""
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from pokewatch import backtest
+from pokewatch.costs import CostProfile
 from pokewatch.settings import Settings
+
+SHIP = {"buyer_shipping_below_usd": 1.0, "buyer_shipping_above_usd": 4.5}
+FEES = {"seller_fee_share": 0.1325, "seller_fixed_usd": 0.30, "seller_shipping_below_usd": 1.0,
+        "seller_shipping_above_usd": 4.5}
+PROFILES = [CostProfile("collector", "buy_to_keep", **SHIP), CostProfile("seller", "sell_held", **FEES),
+            CostProfile("flipper", "buy_to_resell", **SHIP, **FEES)]
 
 
 @pytest.fixture(scope="module")
@@ -33,14 +39,6 @@ def test_sealed_history_has_the_shape_build_panel_expects(sealed_slice):
     assert history["low"].isna().all()
 
 
-def test_trade_returns_are_net_of_the_round_trip_cost():
-    signal = np.array(["BUY", "SELL", "HOLD"])
-    market = np.array([100.0, 100.0, 100.0])
-    later = np.array([120.0, 80.0, 150.0])
-    r = backtest.trade_returns(signal, market, later, 0.1)
-    assert r[0] == pytest.approx(0.10) and r[1] == pytest.approx(0.10) and np.isnan(r[2])
-
-
 def test_every_model_is_trained_on_targets_that_end_before_its_first_decision_day(sealed_slice, monkeypatch):
     from pokewatch.features import build_panel
 
@@ -62,27 +60,36 @@ def test_every_model_is_trained_on_targets_that_end_before_its_first_decision_da
     assert seen["cal"] + 7 < 60 and seen["fit"] < seen["cal"] - 2
 
 
-def test_backtest_reports_each_strategy_and_logs_to_mlflow(sealed_slice, quiet_settings):
-    result = backtest.run_backtest(quiet_settings, "sealed", horizons=(7, 30), round_trip_cost=0.05,
-                                   retrain_every=40, path=sealed_slice, max_iter=20, max_train_rows=5_000)
-    assert {(r["horizon"], r["strategy"]) for r in result.rows} == {
-        (h, s) for h in (7, 30) for s in backtest.STRATEGIES
+def test_backtest_reports_each_strategy_per_profile_and_logs_to_mlflow(sealed_slice, quiet_settings):
+    result = backtest.run_backtest(quiet_settings, "sealed", PROFILES, horizons=(7, 30), retrain_every=40,
+                                   path=sealed_slice, max_iter=20, max_train_rows=5_000)
+    strategies = {"model", "mean_reversion_30d", "always_hold"}
+    assert {(r["horizon"], r["profile"], r["strategy"]) for r in result.rows} == {
+        (h, p.profile, s) for h in (7, 30) for p in PROFILES
+        for s in strategies | {"always_" + p.signal.lower()}
     }
     hold = [r for r in result.rows if r["strategy"] == "always_hold"]
     buy = [r for r in result.rows if r["strategy"] == "always_buy"]
-    assert all(r["buy"] == r["decisions"] and r["sell"] == 0 for r in buy)
+    sell = [r for r in result.rows if r["strategy"] == "always_sell"]
+    assert all(r["buy"] == r["decisions"] and r["sell"] == 0 for r in buy) and len(buy) == 4
+    assert all(r["sell"] == r["decisions"] and r["buy"] == 0 for r in sell) and len(sell) == 2
     assert all(r["buy"] == r["sell"] == 0 and r["mean_return"] == 0 for r in hold)
+    # the same market, two fee models: buying everything costs a flipper more than a collector
+    drift = {(r["horizon"], r["profile"]): r["mean_return"] for r in buy}
+    assert all(drift[(h, "flipper")] < drift[(h, "collector")] for h in (7, 30))
+    assert {(e.horizon_days, e.profile, e.signal) for e in result.edges} == {
+        (h, p.profile, p.signal) for h in (7, 30) for p in PROFILES}
     for r in result.rows:
         assert r["decisions"] > 0
         if r["buy"] + r["sell"]:
             assert 0 <= r["hit_rate"] <= 1 and r["mean_return"] >= -1.05
     assert {a["horizon"] for a in result.accuracy} == {7, 30}
     text = backtest.backtest_markdown(result)
-    assert "| 7d | model |" in text and "mean_reversion_30d" in text and "Walk-forward accuracy" in text
+    assert "| 7d | flipper | model |" in text and "mean_reversion_30d" in text and "Walk-forward accuracy" in text
 
     import mlflow
 
     run = mlflow.get_run(result.mlflow_run_id)
     assert run.data.params["dataset"] == "sealed"
-    assert "h7_model_hit_rate" in run.data.metrics or "h7_model_buy" in run.data.metrics
+    assert "h7_flipper_model_buy" in run.data.metrics and "h30_seller_always_sell_mean_return" in run.data.metrics
     assert mlflow.get_experiment(run.info.experiment_id).name == backtest.EXPERIMENT

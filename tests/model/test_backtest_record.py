@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from pokewatch import backtest, track_record
+from pokewatch.costs import load_profiles
 from pokewatch.db import copy_out
 from pokewatch.demo import SAMPLE_PRICES
 from pokewatch.sources.files import read_price_history
@@ -18,10 +19,14 @@ def test_walk_forward_decisions_are_graded_by_prices_after_the_day_and_up_to_its
     prices = read_price_history(SAMPLE_PRICES)
     keep = prices["product_id"].isin(sorted(prices["product_id"].unique())[:400])
     history = prices[keep & (pd.to_datetime(prices["as_of"]) >= pd.Timestamp("2025-05-01"))]
-    result = backtest.run_backtest(settings, "sample", horizons=(7,), history=history, log_to_mlflow=False,
-                                   keep_decisions=True, max_iter=20)
+    flipper = load_profiles(conn, ["flipper"])["flipper"]
+    result = backtest.run_backtest(settings, "sample", [flipper], horizons=(7,), history=history,
+                                   log_to_mlflow=False, keep_decisions=True, max_iter=20)
     rows = pd.concat(result.decisions, ignore_index=True)
     model = next(r for r in result.rows if r["strategy"] == "model")
+    assert (rows["profile"] == "flipper").all()
+    assert np.allclose(rows["trade_return"], flipper.net_return(rows["market_price"].astype(float).to_numpy(),
+                                                                rows["realised_price"].astype(float).to_numpy()))
     assert 0.9 * model["decisions"] <= len(rows) <= model["decisions"]
     assert (rows["kind"] == "backtest").all() and (rows["model_version"] == 0).all()
     as_of, realised = pd.to_datetime(rows["as_of"]), pd.to_datetime(rows["realised_day"])

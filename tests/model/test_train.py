@@ -115,8 +115,9 @@ def test_no_passing_model_means_every_series_holds_at_its_last_price_with_the_nu
     rows = conn.execute("select count(*), bool_and(fair_price = market_price and fair_low = fair_high), "
                         "min(reason), max(reason), max(confidence) from pokewatch.signals").fetchone()
     assert rows == (scored.rows, True, result.reason, result.reason, 0.0)
-    assert scored.rows == conn.execute("select count(*) from pokewatch.prices where as_of = %s and market > 0",
-                                       (landed,)).fetchone()[0]
+    priced = conn.execute("select count(*) from pokewatch.prices where as_of = %s and market > 0",
+                          (landed,)).fetchone()[0]
+    assert scored.rows == priced * len(settings.profiles) and scored.coverage == 1.0  # a row per cost profile
 
 
 def test_every_priced_series_is_scored_once_and_a_rerun_changes_nothing(trained_copy, landed, trained_conn):
@@ -126,25 +127,26 @@ def test_every_priced_series_is_scored_once_and_a_rerun_changes_nothing(trained_
     priced = conn.execute(
         "select count(*) from pokewatch.prices where as_of = %s and market > 0", (landed,)
     ).fetchone()[0]
-    assert first.rows == priced
+    assert first.rows == priced * len(settings.profiles) and first.coverage == 1.0  # once per cost profile
     rows = conn.execute(
-        "select product_id, variant, market_price, fair_price, fair_low, fair_high, signal, confidence, model_version"
-        " from pokewatch.signals order by 1, 2"
+        "select product_id, variant, market_price, fair_price, fair_low, fair_high, signal, confidence, model_version,"
+        " profile from pokewatch.signals order by 1, 2, 10"
     ).fetchall()
     assert all(r[4] <= r[3] <= r[5] for r in rows)
     assert all(0 <= r[7] <= 1 and r[8] == first.model_version for r in rows)
     scoring.score(settings, scoring.request(settings, landed, uuid.uuid4()))
     again = conn.execute(
-        "select product_id, variant, market_price, fair_price, fair_low, fair_high, signal, confidence, model_version"
-        " from pokewatch.signals order by 1, 2"
+        "select product_id, variant, market_price, fair_price, fair_low, fair_high, signal, confidence, model_version,"
+        " profile from pokewatch.signals order by 1, 2, 10"
     ).fetchall()
     assert again == rows
 
 
 def test_a_buy_or_sell_class_without_a_proven_record_is_published_as_hold_with_its_numbers(trained_copy, landed,
                                                                                           trained_conn):
-    """Scoring at zero costs so the model proposes BUYs and SELLs (the product never scores so): without a
-    walk-forward record every one is HOLD; with a proven BUY record and an unproven SELL one, only BUYs remain."""
+    """Scoring with fee-free profiles so the model proposes BUYs and SELLs (the product never scores so): without a
+    walk-forward record every one is HOLD; with a proven collector BUY record and an unproven seller SELL one, only
+    the collector's BUYs remain."""
     from pokewatch.edge import ClassEdge, save_edges
     from pokewatch.signals import SignalRule
     from tests.support.warehouse import ZERO_COSTS
@@ -155,20 +157,23 @@ def test_a_buy_or_sell_class_without_a_proven_record_is_published_as_hold_with_i
     rule = SignalRule.from_settings(settings, **ZERO_COSTS)
     ungated = settings.model_copy(update={"require_proven_edge": False})
     first = scoring.score(ungated, scoring.request(ungated, landed, uuid.uuid4(), rule))
-    proposed = first.counts
+    proposed = conn.execute("select profile, signal, count(*) from pokewatch.signals where as_of = %s "
+                            "and signal <> 'HOLD' group by 1, 2", (landed,)).fetchall()
+    proposed = {(p, s): n for p, s, n in proposed}
     assert len(first.top) and not first.top["card_name"].str.startswith("product #").any()  # named in the summary
-    assert proposed["BUY"] > 0  # the demo day at zero costs: 7 BUYs (SELLs, if any, are gated the same way)
+    assert proposed.get(("collector", "BUY"), 0) > 0  # the demo day without fees: collector BUYs
     held = scoring.score(settings, scoring.request(settings, landed, uuid.uuid4(), rule))
     assert held.counts == {"BUY": 0, "SELL": 0, "HOLD": held.rows}
     reasons = dict(conn.execute("select reason, count(*) from pokewatch.signals where reason like 'no proven edge%' "
                                 "group by reason").fetchall())
-    expected = {f"no proven edge for {c} at 7 days: no walk-forward record (run `pokewatch backtest --store`)":
-                proposed[c] for c in ("BUY", "SELL") if proposed[c]}
+    expected = {f"no proven edge for {s} at 7 days for {p}: no walk-forward record (run `pokewatch backtest --store`)":
+                n for (p, s), n in proposed.items()}
     assert reasons == expected
-    buy = ClassEdge(7, "BUY", 0.0, 500, 8, 0.6, 0.02, 0.01, 0.005, 0.035, 0.01, 0.002, True, "proven edge for BUY")
-    sell = ClassEdge(7, "SELL", 0.0, 400, 8, 0.4, -0.01, -0.01, -0.02, 0.0, -0.01, -0.02, False, "no proven SELL")
+    buy = ClassEdge(7, "BUY", "collector", 500, 8, 0.6, 0.02, 0.01, 0.005, 0.035, 0.01, 0.002, True, "proven BUY")
+    sell = ClassEdge(7, "SELL", "seller", 400, 8, 0.4, -0.01, -0.01, -0.02, 0.0, -0.01, -0.02, False, "no proven SELL")
     save_edges(conn, [buy, sell], "test", "", None)
     gated = scoring.score(settings, scoring.request(settings, landed, uuid.uuid4(), rule))
-    assert gated.counts == {"BUY": proposed["BUY"], "SELL": 0, "HOLD": gated.rows - proposed["BUY"]}
+    buys = proposed[("collector", "BUY")]
+    assert gated.counts == {"BUY": buys, "SELL": 0, "HOLD": gated.rows - buys}
     assert conn.execute("select count(*) from pokewatch.signals where reason = 'no proven SELL' "
-                        "and as_of = %s", (landed,)).fetchone()[0] == proposed["SELL"]
+                        "and as_of = %s", (landed,)).fetchone()[0] == proposed.get(("seller", "SELL"), 0)

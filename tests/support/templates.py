@@ -23,7 +23,7 @@ from sqlalchemy.engine import make_url
 
 from pokewatch import db
 from pokewatch.settings import Settings
-from tests.support.warehouse import NO_SKILL_GATE, ZERO_COSTS
+from tests.support.warehouse import NO_SKILL_GATE, ZERO_COSTS, without_fees
 
 DAY = dt.date(2025, 10, 26)  # the demo sample's last day
 
@@ -106,7 +106,8 @@ def trained_template(server_url, demo_template, tmp_path_factory) -> Trained:
 
     The demo's model does not beat "last price" (so the product would publish "no edge"); the tests that use this
     are about publication, the registry and what a trained model leaves behind, so the skill gate and the
-    proven-edge gate are off (NO_SKILL_GATE) and the scoring is at zero costs (ZERO_COSTS)."""
+    proven-edge gate are off (NO_SKILL_GATE) and the scoring is without fees (`without_fees`: every copy of this
+    template has fee-free cost profiles, ZERO_COSTS)."""
     from pokewatch import scoring, train
     from pokewatch.signals import SignalRule
 
@@ -118,6 +119,7 @@ def trained_template(server_url, demo_template, tmp_path_factory) -> Trained:
     try:
         result = train.train(settings, DAY)
         assert result.promoted, result.reason  # the first model becomes champion (skill gate off: mechanics only)
+        without_fees(settings)
         rule = SignalRule.from_settings(settings, **ZERO_COSTS)
         scored = scoring.score(settings, scoring.request(settings, DAY, uuid.uuid4(), rule))
     finally:

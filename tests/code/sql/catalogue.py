@@ -36,7 +36,7 @@ def catalogue_signals(history: Path, day: dt.date = DAY, run_id: uuid.UUID | Non
         "confidence": 0.5,
         "reason": "within fair band",
         "run_id": str(run_id or uuid.uuid4()),
-        "cost_share": 0.25, "horizon_days": 7,
+        "cost_share": 0.25, "horizon_days": 7, "profile": "collector", "net_return": -0.25,
     })
     frames = [one.assign(product_id=one["product_id"] + k * 1_000_000_000) for k in range(copies)]
     return pd.concat(frames, ignore_index=True)

@@ -16,7 +16,7 @@ from pokewatch import db, demo, model_store, scoring
 from pokewatch.settings import PROJECT_DIR, Settings
 from pokewatch.signals import SignalRule
 from tests.support.templates import copy_of, drop_database
-from tests.support.warehouse import NO_SKILL_GATE, ZERO_COSTS
+from tests.support.warehouse import NO_SKILL_GATE, ZERO_COSTS, without_fees
 
 QUERIES = PROJECT_DIR / "sql" / "queries"
 DAYS = (dt.date(2025, 10, 25), dt.date(2025, 10, 26))
@@ -41,7 +41,8 @@ def scored(server_url, trained_template, challenged_template, tmp_path_factory) 
 
     The champion and the challenger are the session's (tests/support/templates.py: the landed demo trained once
     with NO_SKILL_GATE, then again with champion_margin 0.5); this module scores both days in a copy.
-    Signals are scored without costs (the demo's rule) so BUY and SELL exist on the small sample.
+    Signals are scored with every profile's fees set to zero so BUY (collector, flipper) and SELL (seller) exist
+    on the small sample.
     Read-only for the tests that use it.
     """
     saved = os.environ.pop("MLFLOW_TRACKING_URI", None)
@@ -58,6 +59,7 @@ def scored(server_url, trained_template, challenged_template, tmp_path_factory) 
             for result in (champion, rejected):
                 model_store.save_model_metrics(conn, DAYS[-1], result.version, result.metrics["mlflow_run_id"],
                                                result.promoted, result.reason, result.metrics, result.slices)
+        without_fees(settings)
         rule = SignalRule.from_settings(settings, **ZERO_COSTS)
         for day in DAYS:
             scoring.score(settings, scoring.request(settings, day, uuid.uuid4(), rule))

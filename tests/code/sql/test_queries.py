@@ -10,15 +10,17 @@ from tests.code.sql.conftest import run_query
 pytestmark = pytest.mark.slow
 
 
-def raw_signals(conn) -> pd.DataFrame:
-    """Signals straight from the table, newest model version per card variant and day (computed in pandas)."""
+def raw_signals(conn, profile: str | None = "collector") -> pd.DataFrame:
+    """Signals straight from the table, newest model version per card variant, profile and day (computed in
+    pandas); of one profile (default: collector, the one the default views show) or all (None)."""
     cur = conn.execute(
         "select product_id, variant, as_of, model_version, market_price::float8, fair_price::float8, signal, "
-        "cost_share "
-        "from pokewatch.signals"
+        "cost_share, net_return, profile "
+        "from pokewatch.signals where profile = coalesce(%s, profile)", (profile,)
     )
     frame = pd.DataFrame(cur.fetchall(), columns=[c.name for c in cur.description])
-    frame = frame.sort_values("model_version").drop_duplicates(["product_id", "variant", "as_of"], keep="last")
+    frame = frame.sort_values("model_version").drop_duplicates(["product_id", "variant", "profile", "as_of"],
+                                                               keep="last")
     return frame
 
 
@@ -30,8 +32,8 @@ def test_top_buy_today_ranks_todays_buys_by_gain_after_the_costs_each_signal_cle
 
     signals = raw_signals(scored_conn)
     buys = signals[(signals["as_of"] == scored.days[-1]) & (signals["signal"] == "BUY")].copy()
-    assert len(buys) > 0, "the demo rule (no costs) should give BUY signals on the sample"
-    buys["gain"] = (buys["fair_price"] - buys["market_price"]).abs() - buys["cost_share"] * buys["market_price"]
+    assert len(buys) > 0, "a collector without fees should get BUY signals on the sample"
+    buys["gain"] = buys["net_return"] * buys["market_price"]
     expected = buys.sort_values(["gain", "product_id"], ascending=[False, True]).head(25)
     assert len(got) == min(25, len(buys))
     assert got["product_id"].tolist()[:5] == expected["product_id"].tolist()[:5]
@@ -43,13 +45,15 @@ def test_top_buy_today_ranks_todays_buys_by_gain_after_the_costs_each_signal_cle
 
 def test_top_opportunities_use_the_cost_each_signal_cleared(scored, scored_conn):
     rows = scored_conn.execute(
-        "select o.cost_share, s.cost_share, o.expected_gain_usd::float8, o.market_price::float8, "
-        "o.fair_price::float8 from pokewatch.top_opportunities o join pokewatch.signals s "
-        "using (product_id, variant, as_of, model_version)").fetchall()
-    assert rows
-    for shown, stored, gain, market, fair in rows:
-        assert shown == stored == 0.0  # the sample's signals were scored at the demo's costs
-        assert gain == pytest.approx(abs(fair - market) - shown * market, abs=0.006)
+        "select o.cost_share, s.cost_share, o.expected_gain_usd::float8, o.market_price::float8, s.net_return, "
+        "o.profile from pokewatch.top_opportunities o join pokewatch.signals s "
+        "using (product_id, variant, as_of, model_version, horizon_days, profile)").fetchall()
+    traded = {r[0] for r in scored_conn.execute(
+        "select distinct profile from pokewatch.signals where signal <> 'HOLD' and as_of = %s", (scored.days[-1],))}
+    assert {r[5] for r in rows} == traded and "collector" in traded  # every profile's BUY or SELL of the day
+    for shown, stored, gain, market, net, _ in rows:
+        assert shown == stored and net > 0  # the fees were zeroed: a trade's net is its move beyond the band
+        assert gain == pytest.approx(net * market, abs=0.006)
 
 
 def test_card_history_has_every_landed_day_with_the_signals_of_the_scored_days(scored, scored_conn):
@@ -81,7 +85,9 @@ def test_card_history_has_every_landed_day_with_the_signals_of_the_scored_days(s
 def test_signal_mix_counts_each_days_signals(scored, scored_conn):
     columns, rows = run_query(scored_conn, "signal_mix_30d")
     assert columns[:5] == ["as_of", "signals", "buy_count", "sell_count", "hold_count"]
-    got = pd.DataFrame(rows, columns=columns).set_index("as_of")
+    got = pd.DataFrame(rows, columns=columns)
+    assert set(got["profile"]) == {"collector", "seller", "flipper"}
+    got = got[got["profile"] == "collector"].set_index("as_of")
     signals = raw_signals(scored_conn)
     expected = signals.groupby(["as_of", "signal"]).size().unstack(fill_value=0)
     assert list(got.index) == list(scored.days)
@@ -129,14 +135,19 @@ def test_flipped_today_lists_exactly_the_card_variants_whose_signal_changed(scor
 
 
 def test_views_agree_with_the_table(scored, scored_conn):
-    signals = raw_signals(scored_conn)
+    signals = raw_signals(scored_conn, profile=None)
     latest = scored_conn.execute("select count(*), min(as_of), max(as_of) from pokewatch.latest_signals").fetchone()
-    assert latest[0] == len(signals.drop_duplicates(["product_id", "variant"]))
+    shown = signals[signals["profile"] == "collector"]  # the default profile
+    assert latest[0] == len(shown.drop_duplicates(["product_id", "variant"]))
+    scored_conn.execute("set pokewatch.profile = 'seller'")  # a session picks another profile
+    sellers = scored_conn.execute("select count(*), count(distinct profile) from pokewatch.latest_signals").fetchone()
+    assert sellers == (len(signals[signals["profile"] == "seller"].drop_duplicates(["product_id", "variant"])), 1)
+    scored_conn.execute("reset pokewatch.profile")
     history = scored_conn.execute(
         "select count(*), count(*) filter (where signal_changed) from pokewatch.signal_history").fetchone()
     assert history[0] == len(signals)
-    flips = scored_conn.execute("select count(*) from pokewatch.signal_history where as_of = %s and signal_changed",
-                                (scored.days[1],)).fetchone()[0]
+    flips = scored_conn.execute("select count(*) from pokewatch.signal_history where as_of = %s and signal_changed "
+                                "and profile = 'collector'", (scored.days[1],)).fetchone()[0]
     assert flips == len(run_query(scored_conn, "flipped_today")[1])
     top = scored_conn.execute(
         "select count(*), count(distinct signal), min(opportunity_rank) from pokewatch.top_opportunities"
@@ -159,7 +170,9 @@ def test_every_sql_example_in_the_analysts_guide_runs(scored, scored_conn):
     assert len(statements) >= 8
     ran = {}
     for statement in statements:
-        ran[statement.split("from", 1)[-1].split()[0]] = len(scored_conn.execute(statement).fetchall())
+        cur = scored_conn.execute(statement)
+        if cur.description is not None:  # set / reset pokewatch.profile return no rows
+            ran[statement.split("from", 1)[-1].split()[0]] = len(cur.fetchall())
     assert ran["pokewatch.alert_feed"] > 0 and {"pokewatch.signal_track_record", "pokewatch.drift_summary"} <= set(ran)
 
 

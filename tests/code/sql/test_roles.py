@@ -129,7 +129,7 @@ def test_the_writer_does_what_the_flows_do(with_roles):
     frame = pd.DataFrame({
         "product_id": [10], "variant": "Normal", "as_of": DAY, "model_version": 1, "market_price": 9.0,
         "fair_price": 10.0, "fair_low": 8.0, "fair_high": 12.0, "deviation_pct": -10.0, "signal": "HOLD",
-        "confidence": 0.5, "reason": "within fair band", "run_id": str(uuid.uuid4()), "cost_share": 0.25, "horizon_days": 7,
+        "confidence": 0.5, "reason": "within fair band", "run_id": str(uuid.uuid4()), "cost_share": 0.25, "horizon_days": 7, "profile": "collector", "net_return": -0.25,
     })
     writer = as_role(with_roles, roles.WRITER)
     with db.connect(writer) as conn:

@@ -17,7 +17,7 @@ def signals(n: int, fair: float = 10.0, run_id=None) -> pd.DataFrame:
     return pd.DataFrame({
         "product_id": range(1, n + 1), "variant": "Normal", "as_of": DAY, "model_version": 1,
         "market_price": 9.0, "fair_price": fair, "fair_low": 8.0, "fair_high": 12.0, "deviation_pct": -10.0,
-        "signal": "HOLD", "confidence": 0.5, "reason": "within fair band", "run_id": str(run_id or uuid.uuid4()), "cost_share": 0.25, "horizon_days": 7,
+        "signal": "HOLD", "confidence": 0.5, "reason": "within fair band", "run_id": str(run_id or uuid.uuid4()), "cost_share": 0.25, "horizon_days": 7, "profile": "collector", "net_return": -0.25,
     })
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from pokewatch import db, track_record
+from pokewatch.costs import load_profiles
 from pokewatch.db import copy_out
 from pokewatch.settings import Settings
 from tests.support.templates import clone_database, drop_database, url_for
@@ -20,20 +21,26 @@ SIGNAL_DAY = dt.date(2025, 10, 12)
 HORIZON = 7
 END = SIGNAL_DAY + dt.timedelta(days=HORIZON)
 COST = 0.25
+LEGACY = "legacy 25%"  # a flat round-trip cost, as signals stored before cost profiles (migration 0013) carry
 
 
-def publish_signals(conn, day: dt.date, model_version: int = 1) -> int:
-    """One signal per priced series of the day (BUY, SELL or HOLD by product id), fair = market, at 25 % costs."""
+def publish_signals(conn, day: dt.date, model_version: int = 1, profile: str = LEGACY) -> int:
+    """One signal per priced series of the day (BUY, SELL or HOLD by product id; a real profile gets only its own
+    signal besides HOLD), fair = market; a legacy profile at 25 % costs."""
     return conn.execute(
         """
         insert into pokewatch.signals (product_id, variant, as_of, model_version, market_price, fair_price, fair_low,
                                        fair_high, deviation_pct, signal, confidence, reason, run_id, cost_share,
-                                       horizon_days)
-        select product_id, variant, as_of, %s, market, market, market, market, 0,
-               case product_id %% 3 when 0 then 'BUY' when 1 then 'SELL' else 'HOLD' end, 0.5, 'test', %s, %s, %s
-        from pokewatch.landed_prices where source = 'tcgcsv' and as_of = %s and market > 0
-        on conflict (product_id, variant, as_of, model_version) do update set scored_at = now()
-        """, (model_version, str(uuid.uuid4()), COST, HORIZON, day)).rowcount
+                                       horizon_days, profile)
+        select product_id, variant, as_of, %(version)s, market, market, market, market, 0,
+               case when product_id %% 3 = 0 and %(profile)s <> 'seller' then 'BUY'
+                    when product_id %% 3 = 1 and %(profile)s in (%(legacy)s, 'seller') then 'SELL'
+                    else 'HOLD' end,
+               0.5, 'test', %(run)s, %(cost)s, %(horizon)s, %(profile)s
+        from pokewatch.landed_prices where source = 'tcgcsv' and as_of = %(day)s and market > 0
+        on conflict (product_id, variant, as_of, model_version, horizon_days, profile) do update set scored_at = now()
+        """, {"version": model_version, "run": str(uuid.uuid4()), "cost": COST if profile == LEGACY else None,
+              "horizon": HORIZON, "profile": profile, "legacy": LEGACY, "day": day}).rowcount
 
 
 @pytest.fixture
@@ -56,12 +63,12 @@ def test_a_signal_is_graded_only_once_its_end_day_has_landed_and_only_by_prices_
     assert published > 1000
 
     # The day before the end day: the horizon has not ended, nothing is graded.
-    early = track_record.grade(conn, END - dt.timedelta(days=1), "tcgcsv", HORIZON, COST)
+    early = track_record.grade(conn, END - dt.timedelta(days=1), "tcgcsv")
     assert early.graded == 0 and outcomes(conn).empty
 
     # Later prices exist (the sample goes on to 2025-10-26): poison them; grading must not read them.
     conn.execute("update pokewatch.prices set market = market * 1000 where as_of > %s", (END,))
-    graded = track_record.grade(conn, LAST, "tcgcsv", HORIZON, COST)
+    graded = track_record.grade(conn, LAST, "tcgcsv")
     got = outcomes(conn)
     assert graded.graded == len(got) > 0.9 * published
 
@@ -84,25 +91,46 @@ def test_a_signal_is_graded_only_once_its_end_day_has_landed_and_only_by_prices_
     assert np.allclose(got.loc[buy, "net_return"], move[buy] - COST)
     assert np.allclose(got.loc[sell, "net_return"], -move[sell] - COST)
     assert got.loc[hold, "net_return"].isna().all()
-    assert (got.loc[hold, "hit"] == (move[hold].abs() <= COST)).all()
+    assert (got.loc[hold, "hit"] == (move[hold] <= COST)).all()  # buying would not have paid its costs
     assert (got.loc[buy | sell, "hit"] == (got.loc[buy | sell, "net_return"] > 0)).all()
+
+
+def test_a_cost_profile_s_signals_are_graded_with_its_own_fees(landed):
+    conn = landed
+    publish_signals(conn, SIGNAL_DAY, profile="flipper")
+    publish_signals(conn, SIGNAL_DAY, profile="seller")
+    assert track_record.grade(conn, LAST, "tcgcsv").graded > 1000
+    got = outcomes(conn)
+    profiles = load_profiles(conn)
+    for name, rows in got.groupby("profile"):
+        market, realised = rows["market_price"].astype(float), rows["realised_price"].astype(float)
+        trade = profiles[name].net_return(market.to_numpy(), realised.to_numpy())
+        assert np.allclose(rows["trade_return"], trade)  # the fee model, not a flat share
+        traded = rows["signal"] != "HOLD"
+        assert set(rows.loc[traded, "signal"]) == {profiles[name].signal}
+        assert np.allclose(rows.loc[traded, "net_return"], trade[traded.to_numpy()])
+        assert (rows.loc[~traded, "hit"] == (trade[~traded.to_numpy()] <= 0)).all()
+    # a card whose price stood still: the flipper lost its fees, the seller (fees either way) about nothing
+    still = got[got["market_move"] == 0]
+    assert (still.loc[still["profile"] == "flipper", "trade_return"] < -0.1).all()
+    assert still.loc[still["profile"] == "seller", "trade_return"].abs().max() < 1e-9
 
 
 def test_an_end_day_that_has_not_landed_grades_nothing(landed):
     conn = landed
     publish_signals(conn, SIGNAL_DAY)
     conn.execute("delete from pokewatch.landings where source = 'tcgcsv' and as_of = %s", (END,))
-    assert track_record.grade(conn, LAST, "tcgcsv", HORIZON, COST).graded == 0
+    assert track_record.grade(conn, LAST, "tcgcsv").graded == 0
 
 
 def test_grading_again_or_republishing_a_day_never_doubles_outcomes(landed):
     conn = landed
     publish_signals(conn, SIGNAL_DAY)
-    first = track_record.grade(conn, LAST, "tcgcsv", HORIZON, COST).graded
-    again = track_record.grade(conn, LAST, "tcgcsv", HORIZON, COST).graded
+    first = track_record.grade(conn, LAST, "tcgcsv").graded
+    again = track_record.grade(conn, LAST, "tcgcsv").graded
     assert first > 0 and again == 0 and len(outcomes(conn)) == first
     publish_signals(conn, SIGNAL_DAY)  # the day scored again (newer scored_at): graded again, replaced
-    regraded = track_record.grade(conn, LAST, "tcgcsv", HORIZON, COST).graded
+    regraded = track_record.grade(conn, LAST, "tcgcsv").graded
     assert regraded == first and len(outcomes(conn)) == first
 
 
@@ -110,7 +138,7 @@ def test_the_track_record_view_matches_the_raw_outcomes(landed):
     conn = landed
     publish_signals(conn, SIGNAL_DAY)
     publish_signals(conn, SIGNAL_DAY + dt.timedelta(days=1))
-    track_record.grade(conn, LAST, "tcgcsv", HORIZON, COST)
+    track_record.grade(conn, LAST, "tcgcsv")
     raw = outcomes(conn)
     view = copy_out(conn, "select * from pokewatch.signal_track_record where price_band = 'all'")
     assert sorted(view["signal"]) == ["BUY", "HOLD", "SELL"]
@@ -122,8 +150,8 @@ def test_the_track_record_view_matches_the_raw_outcomes(landed):
         if r.signal != "HOLD":
             assert r.mean_net_return == pytest.approx(rows["net_return"].mean())
             assert r.median_net_return == pytest.approx(rows["net_return"].median())
-        assert r.always_buy_mean_net_return == pytest.approx(all_buy)  # same days: every graded signal
-        assert r.always_hold_hit_rate == pytest.approx((raw["market_move"].abs() <= COST).mean())
+        assert r.always_trade_mean_net_return == pytest.approx(all_buy)  # same days: every graded signal
+        assert r.always_hold_hit_rate == pytest.approx((raw["market_move"] <= COST).mean())
     bands = copy_out(conn, "select price_band, sum(n) as n from pokewatch.signal_track_record "
                            "where price_band <> 'all' group by price_band")
     assert bands["n"].sum() == len(raw) and set(bands["price_band"]) <= {"<$1", "$1-5", "$5-20", "$20-100", ">$100"}
@@ -137,7 +165,7 @@ def test_model_performance_shows_the_live_error_beside_last_price(landed):
     conn.execute("insert into pokewatch.model_metrics (as_of, model_version, mlflow_run_id, promoted, reason, "
                  "slice_dimension, slice_value, metric, value) values (%s, 3, 'r', true, 'test', 'overall', 'all', "
                  "'mape', 0.05)", (SIGNAL_DAY,))
-    track_record.grade(conn, LAST, "tcgcsv", HORIZON, COST)
+    track_record.grade(conn, LAST, "tcgcsv")
     raw = outcomes(conn)
     realised = raw["realised_price"].astype(float)
     row = conn.execute("select live_rows, live_mape, live_last_price_mape, live_through "
