@@ -39,8 +39,9 @@ def test_demo_run_publishes_every_priced_series_of_both_catalogues_named_and_hon
             "select avg((card_name is not null)::int), array_agg(distinct language) from pokewatch.latest_signals"
         ).fetchone()
         reasons = conn.execute("select distinct reason from pokewatch.latest_signals").fetchall()
-    assert sum(m[1] for m in mix) == series == scored.rows and all(m[2] for m in mix)
-    assert run == ("succeeded", series, run[2], scored.model_version, unpriced) and run[2] > 0 and unpriced > 0
+    assert sum(m[1] for m in mix) == series and all(m[2] for m in mix)  # latest_signals: the default profile
+    assert scored.rows == series * len(demo_nightly_settings.profiles)  # a signal per series and cost profile
+    assert run == ("succeeded", scored.rows, run[2], scored.model_version, unpriced) and run[2] > 0 and unpriced > 0
     assert named >= 0.9 and sorted(languages) == ["en", "ja"]
     assert trained.promoted == (trained.metrics["skill_low"] > 0)
     if not trained.promoted:  # what the real sample gives (docs/model.md): the model does not beat last price
@@ -87,7 +88,7 @@ def test_the_source_reaches_every_stage(flow_settings):
                               "and as_of = %s and market > 0", (DAY,)).fetchone()[0]
         runs = conn.execute("select status from pokewatch.runs order by started_at").fetchall()
     assert results["validate"].rows > 0 and results["train"].rows > 0
-    assert results["score"].rows == landed
+    assert results["score"].rows == landed * len(flow_settings.profiles)
     assert runs == [("failed",), ("succeeded",)]
 
 

@@ -17,8 +17,9 @@ def test_the_nightly_grades_alerts_and_ends_drifted_naming_what_moved(flow_setti
     with db.connect(flow_settings) as conn:  # a week-old day's signals, as an earlier run published them
         earlier = conn.execute(
             "insert into pokewatch.signals (product_id, variant, as_of, model_version, market_price, fair_price, "
-            "fair_low, fair_high, deviation_pct, signal, confidence, reason, run_id, cost_share, horizon_days) "
-            "select product_id, variant, as_of, 0, market, market, market, market, 0, 'HOLD', 0, 'test', %s, 0.25, 7 "
+            "fair_low, fair_high, deviation_pct, signal, confidence, reason, run_id, cost_share, horizon_days, "
+            "profile) select product_id, variant, as_of, 0, market, market, market, market, 0, 'HOLD', 0, 'test', %s, "
+            "0, 7, 'collector' "
             "from pokewatch.landed_prices where as_of = %s and market > 0", (str(uuid.uuid4()), EARLIER)).rowcount
     monkeypatch.setenv("POKEWATCH_DRIFT_PSI_THRESHOLD", "0.05")  # low enough that the real sample drifts
     get_settings.cache_clear()

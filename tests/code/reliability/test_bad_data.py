@@ -100,27 +100,27 @@ def test_no_price_values_and_extra_columns_are_not_defects(day, full_previous, i
 
 def _signals(conn, day):
     return conn.execute(
-        "select product_id, variant, signal from pokewatch.signals where as_of = %s", (day,)).fetchall()
+        "select product_id, variant, signal, profile from pokewatch.signals where as_of = %s", (day,)).fetchall()
 
 
 def test_no_price_rows_never_become_buy_or_sell(trained_settings):
     """Series that were BUY/SELL get a zero market, a null market or 999 listings; re-scored, none is BUY/SELL."""
     s = trained_settings
     with db.connect(s) as conn:
-        active = [r for r in _signals(conn, DAY) if r[2] != "HOLD"]
+        active = [r for r in _signals(conn, DAY) if r[2] != "HOLD" and r[3] == "collector"]  # one row a series
         assert len(active) >= 6, "the demo day needs BUY/SELL series to damage"
         k = min(3, len(active) // 3)
         zero, null, placeholder = active[0:k], active[k:2 * k], active[2 * k:3 * k]
         for rows, assignment in ((zero, "market = 0, low = 0, mid = 0"), (null, "market = null"),
                                  (placeholder, "market = null, low = 999, mid = 999, high = 999")):
-            for pid, variant, _ in rows:
+            for pid, variant, _, _ in rows:
                 conn.execute(f"update pokewatch.prices set {assignment} where as_of = %s and product_id = %s "
                              "and variant = %s", (DAY, pid, variant))
     scoring.score(s, scoring.request(s, DAY, uuid.uuid4(), SignalRule.from_settings(s, **ZERO_COSTS)))
     with db.connect(s) as conn:
-        now = {(p, v): sig for p, v, sig in _signals(conn, DAY)}
-    for pid, variant, _ in zero + null + placeholder:
-        assert now.get((pid, variant), "HOLD") == "HOLD", (pid, variant, now.get((pid, variant)))
+        now = {(p, v, profile): sig for p, v, sig, profile in _signals(conn, DAY)}
+    for pid, variant, _, profile in zero + null + placeholder:
+        assert now.get((pid, variant, profile), "HOLD") == "HOLD", (pid, variant, profile)
     assert any(sig != "HOLD" for sig in now.values())  # the day still has BUY/SELL elsewhere: the rule works
 
 

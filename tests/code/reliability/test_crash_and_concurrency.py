@@ -54,7 +54,8 @@ def signal_rows(settings):
     with db.connect(settings) as conn:
         return conn.execute(
             "select product_id, variant, as_of, model_version, market_price, fair_price, fair_low, fair_high, "
-            "deviation_pct, signal, confidence, reason from pokewatch.signals where as_of = %s order by 1, 2",
+            "deviation_pct, signal, confidence, reason, profile from pokewatch.signals where as_of = %s "
+            "order by 1, 2, 13",
             (DAY,)).fetchall()
 
 
@@ -145,7 +146,8 @@ def test_three_reruns_of_a_day_give_identical_signal_rows(trained_settings):
         runs.append(signal_rows(s))
         with db.connect(s) as conn:  # one run's rows for the day, never a mix or a double
             assert conn.execute("select count(distinct run_id), count(*) = count(distinct (product_id, variant, "
-                                "model_version)) from pokewatch.signals where as_of = %s", (DAY,)).fetchone() == (1, True)
+                                "model_version, profile)) from pokewatch.signals where as_of = %s",
+                                (DAY,)).fetchone() == (1, True)
     assert runs[0] == runs[1] == runs[2] and len(runs[0]) > 1000
 
 
@@ -165,7 +167,7 @@ def test_two_nightly_runs_for_the_same_day_do_not_double_or_interleave(trained_s
             assert last.startswith("another PokeWatch run is writing to the warehouse; nightly waited 3 s"), err[-3000:]
     with db.connect(s) as conn:
         per_version = conn.execute(
-            "select model_version, count(*), count(distinct (product_id, variant)), count(distinct run_id) "
+            "select model_version, count(*), count(distinct (product_id, variant, profile)), count(distinct run_id) "
             "from pokewatch.signals where as_of = %s group by 1", (DAY,)).fetchall()
         runs = conn.execute("select status, count(*) from pokewatch.runs group by 1").fetchall()
     for version, rows, series, run_ids in per_version:

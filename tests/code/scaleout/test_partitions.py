@@ -30,7 +30,7 @@ def test_both_tables_are_partitioned_by_month_without_a_default_partition(conn):
         "where contype = 'p' and conrelid in ('pokewatch.prices'::regclass, 'pokewatch.signals'::regclass)"
     ).fetchall())
     assert keys == {"pokewatch.prices": "PRIMARY KEY (source, product_id, variant, as_of)",
-                    "pokewatch.signals": "PRIMARY KEY (product_id, variant, as_of, model_version)"}
+                    "pokewatch.signals": "PRIMARY KEY (product_id, variant, as_of, model_version, horizon_days, profile)"}
     comments = conn.execute("select obj_description('pokewatch.prices'::regclass), "
                             "col_description('pokewatch.signals'::regclass, 1)").fetchone()
     assert "Partitioned by month" in comments[0] and comments[1].startswith("TCGplayer product id")
@@ -63,6 +63,7 @@ def test_publication_creates_its_month_and_a_later_month_never_conflicts(conn):
         "market_price": [1.0, 2.0], "fair_price": [1.0, 2.0], "fair_low": [0.9, 1.8], "fair_high": [1.1, 2.2],
         "deviation_pct": [0.0, 0.0], "signal": ["HOLD", "HOLD"], "confidence": [0.5, 0.5],
         "reason": ["within fair band"] * 2, "run_id": [str(uuid.uuid4())] * 2, "cost_share": [0.25] * 2, "horizon_days": [7] * 2,
+        "profile": ["collector"] * 2, "net_return": [0.0] * 2,
     })
     assert publish_signals(conn, signals, day, 1) == 2
     assert "signals_2026_03" in partitions.partitions(conn, "signals")

@@ -74,6 +74,8 @@ def signals(real_features) -> pd.DataFrame:
             "confidence": 0.7,
             "reason": "test",
             "run_id": "00000000-0000-0000-0000-000000000001",
+            "horizon_days": 7,
+            "profile": "collector",
         }
     )
 
@@ -90,7 +92,7 @@ def test_good_signals_pass(signals):
         ("band", "expect_column_pair_values_a_to_be_greater_than_b(fair_price >= fair_low): 1 row"),
         ("band_high", "expect_column_pair_values_a_to_be_greater_than_b(fair_high >= fair_price): 1 row"),
         ("confidence", "expect_column_values_to_be_between(0 <= confidence <= 1): 1 row"),
-        ("duplicate", "expect_compound_columns_to_be_unique(product_id, variant): 2 rows"),
+        ("duplicate", "expect_compound_columns_to_be_unique(product_id, variant, horizon_days, profile): 2 rows"),
         ("model_version", "expect_column_values_to_not_be_null(model_version)"),
         ("no_model_version", "expect_column_to_exist(model_version)"),
     ],

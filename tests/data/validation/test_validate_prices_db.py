@@ -17,8 +17,8 @@ from .conftest import DAY, PREVIOUS_DAY, TODAY
 
 SIGNALS = """
 insert into pokewatch.signals (product_id, variant, as_of, model_version, market_price, fair_price, fair_low,
-                               fair_high, deviation_pct, signal, confidence, reason, run_id)
-values (%s, %s, %s, 1, 10.00, 12.00, 11.00, 13.00, -16.7, 'BUY', 0.8, 'below fair band', %s)
+                               fair_high, deviation_pct, signal, confidence, reason, run_id, horizon_days, profile)
+values (%s, %s, %s, 1, 10.00, 12.00, 11.00, 13.00, -16.7, 'BUY', 0.8, 'below fair band', %s, 7, 'collector')
 """
 
 
