@@ -11,6 +11,7 @@ from rich.table import Table
 
 from pokewatch import cli_watch
 from pokewatch.cli_common import AsOf, as_day, console, fail, last_landed_day, run_safely
+from pokewatch.report import share
 from pokewatch.settings import get_settings
 
 app = typer.Typer(help="PokeWatch: nightly fair prices and BUY/SELL/HOLD signals for Pokémon cards.",
@@ -132,7 +133,9 @@ def demo() -> None:
         console.print(f"nightly for {day}")
         results = run_safely(nightly_flow, demo=True, as_of=day)
         _print_run_summary(results)
-    signals(limit=10, signal=None, set_name=None, min_price=None, card=None, output="table")
+    for profile in settings.profiles:
+        signals(limit=5, signal=None, set_name=None, min_price=None, card=None, output="table", profile=profile)
+    cli_watch.edges()
     cli_watch.track_record(rebuild=False, as_of=None, source="tcgcsv")
     cli_watch.alerts(as_of=None, kind=None, card=None, limit=10)
 
@@ -172,8 +175,12 @@ def signals(limit: Annotated[int, typer.Option(min=1, help="Rows to show.")] = 2
             card: Annotated[str | None, typer.Option(
                 help='A card by name, number or the seed\'s id: "charizard ex 201/165", sv2a_151_charizard_ex___201_165.'
             )] = None,
-            output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table") -> None:
-    """Latest signals, biggest deviations first."""
+            output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+            profile: Annotated[str | None, typer.Option(
+                help="Cost profile: collector, seller, flipper (pokewatch.cost_profiles); default: "
+                     "POKEWATCH_DEFAULT_PROFILE.")] = None) -> None:
+    """Latest signals for a cost profile, biggest deviations first; net = return after that profile's costs if the
+    price reaches the fair price."""
     from pokewatch.queries import latest_signals
 
     if signal and signal.upper() not in ("BUY", "SELL", "HOLD"):
@@ -181,23 +188,25 @@ def signals(limit: Annotated[int, typer.Option(min=1, help="Rows to show.")] = 2
     if output not in ("table", "csv", "json"):
         fail(f"--format must be table, csv or json, not {output!r}")
     rows = run_safely(latest_signals, get_settings(), limit=limit, signal=signal and signal.upper(),
-                      set_name=set_name, min_price=min_price, card=card)
-    rows = rows.round({"deviation_pct": 2, "confidence": 3}).assign(as_of=rows["as_of"].astype(str))  # ISO days
+                      set_name=set_name, min_price=min_price, card=card, profile=profile)
+    rows = rows.round({"deviation_pct": 2, "confidence": 3, "net_return": 4}).assign(
+        as_of=rows["as_of"].astype(str))  # ISO days
     if output == "csv":
         typer.echo(rows.to_csv(index=False), nl=False)
         return
     if output == "json":
         typer.echo(rows.to_json(orient="records", indent=2, force_ascii=False))
         return
-    table = Table(title=f"latest signals ({len(rows)} shown)")
-    for column in ("card", "set", "variant", "market", "fair", "dev %", "signal", "conf"):
+    shown = f"{rows['profile'].iloc[0]}, {rows['horizon_days'].iloc[0]} days" if len(rows) else profile or "default"
+    table = Table(title=f"latest signals: {shown} ({len(rows)} shown)")
+    for column in ("card", "set", "variant", "market", "fair", "net", "signal", "conf"):
         table.add_column(column, overflow="fold")
     colour = {"BUY": "green", "SELL": "red", "HOLD": "dim"}
     for r in rows.itertuples():
         name = r.card_name if isinstance(r.card_name, str) else f"product #{r.product_id}"
         table.add_row(
             name, str(r.set_name or ""), r.variant, f"${r.market_price:,.2f}", f"${r.fair_price:,.2f}",
-            f"{r.deviation_pct:+.1f}", f"[{colour[r.signal]}]{r.signal}[/]", f"{r.confidence:.2f}",
+            share(r.net_return), f"[{colour[r.signal]}]{r.signal}[/]", f"{r.confidence:.2f}",
         )
     console.print(table)
 
@@ -281,6 +290,7 @@ def backtest(dataset: Annotated[str, typer.Option(help="sealed (610 days) or tcg
 
 
 app.command("alerts")(cli_watch.alerts)
+app.command("edges")(cli_watch.edges)
 app.command("track-record")(cli_watch.track_record)
 
 

@@ -1,4 +1,5 @@
-"""`pokewatch alerts` and `pokewatch track-record`: the movers of a day, and how past signals did."""
+"""`pokewatch alerts`, `pokewatch track-record` and `pokewatch edges`: the movers of a day, how past signals did,
+and which signal classes have earned the right to publish."""
 
 from __future__ import annotations
 
@@ -78,4 +79,30 @@ def print_record(rows: list[dict]) -> None:
                       share(r["mean_net_return"]), share(r["median_net_return"]),
                       share(r["always_trade_mean_net_return"]),
                       share(r["always_hold_hit_rate"], signed=False))
+    console.print(table)
+
+
+def edges() -> None:
+    """Each signal class's walk-forward record (horizon × cost profile × BUY/SELL): proven or not, and its numbers."""
+    from pokewatch.queries import class_edges
+
+    print_edges(run_safely(class_edges, get_settings()))
+
+
+def print_edges(rows) -> None:
+    if rows.empty:
+        console.print("no walk-forward record yet: every BUY/SELL class publishes HOLD until `pokewatch backtest "
+                      "--store` (or a promotion) measures one")
+        return
+    table = Table(title="signal classes: walk-forward record after each profile's costs (publishes only if proven)")
+    for column in ("horizon", "profile", "class", "trades", "blocks", "hit rate", "mean net", "median net",
+                   "90 % interval", "vs trading all", "proven"):
+        table.add_column(column)
+    for r in rows.itertuples():
+        interval = f"{share(r.mean_low)}..{share(r.mean_high)}" if r.trades else "-"
+        table.add_row(f"{r.horizon_days}d", r.profile, r.signal, f"{r.trades:,}", str(r.blocks),
+                      share(r.hit_rate, signed=False) if r.trades else "-", share(r.mean_return) if r.trades else "-",
+                      share(r.median_return) if r.trades else "-", interval,
+                      share(r.excess_vs_trade_all) if r.trades else "-",
+                      "[green]yes[/]" if r.proven else "no")
     console.print(table)

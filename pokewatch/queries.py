@@ -9,8 +9,10 @@ from pokewatch.settings import Settings
 
 
 def latest_signals(settings: Settings, limit: int = 20, signal: str | None = None, set_name: str | None = None,
-                   min_price: float | None = None, card: str | None = None) -> pd.DataFrame:
-    """Newest signal per card variant, filtered, biggest absolute deviation first.
+                   min_price: float | None = None, card: str | None = None, profile: str | None = None
+                   ) -> pd.DataFrame:
+    """Newest signal per card variant for a cost profile (default: the shown one, pokewatch.signal_choice),
+    filtered, biggest absolute deviation first.
 
     `card`: a card as people name it (pokewatch.find_cards: "charizard ex 201/165" or a seed id).
     """
@@ -29,11 +31,16 @@ def latest_signals(settings: Settings, limit: int = 20, signal: str | None = Non
         params.append(min_price)
     params.append(limit)
     with db.connect(settings) as conn:
+        if profile:
+            from pokewatch.costs import load_profiles
+
+            load_profiles(conn, [profile])  # an unknown profile: one clear line, not an empty table
+            conn.execute("select set_config('pokewatch.profile', %s, true)", (profile,))
         cur = conn.execute(
             f"""
             select product_id, card_name, card_number, set_name, set_code, language, rarity, variant, as_of,
                    market_price::float8, fair_price::float8, fair_low::float8, fair_high::float8,
-                   deviation_pct, signal, confidence, reason, model_version
+                   deviation_pct, signal, confidence, reason, model_version, profile, horizon_days, net_return
             from pokewatch.latest_signals
             where {' and '.join(where)}
             order by (signal <> 'HOLD') desc, abs(deviation_pct) desc nulls last, product_id, variant
@@ -114,4 +121,11 @@ def alert_feed(settings: Settings, day=None, kind: str | None = None, card: str 
             """,
             (*params, limit),
         )
+        return pd.DataFrame(cur.fetchall(), columns=[c.name for c in cur.description])
+
+
+def class_edges(settings: Settings) -> pd.DataFrame:
+    """Each signal class's newest walk-forward record (the signal_class_edges view)."""
+    with db.connect(settings) as conn:
+        cur = conn.execute("select * from pokewatch.signal_class_edges order by horizon_days, profile, signal")
         return pd.DataFrame(cur.fetchall(), columns=[c.name for c in cur.description])

@@ -26,6 +26,32 @@ def test_signals_finds_a_card_by_english_name_and_a_japanese_one_by_the_seed_s_i
     assert nothing.returncode == 0 and json.loads(nothing.stdout) == []
 
 
+def test_signals_of_each_cost_profile_and_the_class_records_behind_them(trained_settings):
+    env = cli_env(trained_settings)
+    default = json.loads(run_cli("signals", "--limit", "50", "--format", "json", env=env).stdout)
+    seller = run_cli("signals", "--profile", "seller", "--limit", "50", "--format", "json", env=env)
+    assert seller.returncode == 0, seller.stderr
+    rows = json.loads(seller.stdout)
+    assert {r["profile"] for r in default} == {"collector"} and {r["profile"] for r in rows} == {"seller"}
+    assert {r["signal"] for r in rows} <= {"SELL", "HOLD"} and {r["signal"] for r in default} <= {"BUY", "HOLD"}
+    assert all(r["net_return"] == round(r["net_return"], 4) for r in rows)
+    unknown = run_cli("signals", "--profile", "nobody", env=env)
+    lines = [line for line in unknown.stderr.splitlines() if line.strip()]
+    assert unknown.returncode == 1 and len(lines) == 1 and "Traceback" not in unknown.stderr
+    assert lines[0] == "error: unknown cost profile(s) nobody: pokewatch.cost_profiles holds collector, flipper, seller"
+    empty = run_cli("edges", env=env)
+    assert empty.returncode == 0 and "no walk-forward record yet" in empty.stdout
+    from pokewatch.edge import ClassEdge, save_edges
+
+    with db.connect(trained_settings) as conn:
+        save_edges(conn, [ClassEdge(7, "BUY", "collector", 812, 9, 0.61, 0.021, 0.012, 0.004, 0.037, 0.011, 0.002,
+                                    True, "proven")], "test", "2025-01-01..2025-10-26", None)
+    table = run_cli("edges", env=cli_env(trained_settings, COLUMNS="200"))
+    row = next(line for line in table.stdout.splitlines() if "collector" in line)
+    assert [c.strip() for c in row.split("│")[1:-1]] == [
+        "7d", "collector", "BUY", "812", "9", "61.0%", "+2.1%", "+1.2%", "+0.4%..+3.7%", "+1.1%", "yes"]
+
+
 def test_status_counts_the_products_no_source_names(trained_settings):
     with db.connect(trained_settings) as conn:
         expected = conn.execute(
