@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 
 from benchmarks.common import scratch_database, settings_for
 from pokewatch import db, schema
-from pokewatch.publish import SIGNAL_COLUMNS, publish_signals
+from pokewatch.publish import SIGNAL_COLUMNS, publish_signals, with_rank
 from pokewatch.settings import PROJECT_DIR, Settings
 
 HISTORY = PROJECT_DIR.parent / "shared/data/tcgcsv/tcgcsv_prices_cat3_pokemon_2025-09-21_2025-10-26.parquet"
@@ -48,7 +48,8 @@ def catalogue_signals(history: Path, day: dt.date) -> pd.DataFrame:
         "as_of": day, "model_version": 1, "market_price": market, "fair_price": market,
         "fair_low": (market * 0.9).round(2), "fair_high": (market * 1.1).round(2), "deviation_pct": 0.0,
         "signal": "HOLD", "confidence": 0.5, "reason": "within fair band", "run_id": str(uuid.uuid4()),
-    })
+        "cost_share": 0.0, "horizon_days": 7, "profile": "collector", "net_return": 0.0,
+    }).pipe(with_rank)
 
 
 def time_publish(settings: Settings, frame: pd.DataFrame, day: dt.date = DAY) -> float:

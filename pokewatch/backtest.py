@@ -23,7 +23,7 @@ import pandas as pd
 
 from pokewatch.costs import CostProfile
 from pokewatch.edge import class_edge
-from pokewatch.evaluate import BASELINES, band_coverage, error_metrics
+from pokewatch.evaluate import BASELINES, band_coverage, daily_spearman, error_metrics
 from pokewatch.features import _ffill, build_panel, frame_for_days, target_array
 from pokewatch.model import FairPriceModel
 from pokewatch.settings import PROJECT_DIR, Settings
@@ -180,7 +180,7 @@ def run_backtest(settings: Settings, dataset: str, profiles: list[CostProfile], 
                                      ("always_trade", np.full(len(scored), profile.signal))):
                     picks[(profile.profile, name)].append((signal, trade_return))
             labelled = scored[scored["target"].notna()]
-            accuracy.append(labelled[["target", "fair_price", "fair_low", "fair_high",
+            accuracy.append(labelled[["day", "market", "target", "fair_price", "fair_low", "fair_high",
                                       *(f"baseline_{b}" for b in BASELINES)]])
         for profile in profiles:
             for name in STRATEGIES:
@@ -192,6 +192,7 @@ def run_backtest(settings: Settings, dataset: str, profiles: list[CostProfile], 
                                            settings.skill_level, seed=settings.random_seed))
         acc = pd.concat(accuracy)
         model_err = error_metrics(acc["target"], acc["fair_price"])
+        ranking = daily_spearman(acc, h, settings.skill_level, settings.random_seed)
         result.accuracy.append({
             "horizon": h,
             "first_decision_day": str(panel.days[decision_days[0]].date()),
@@ -201,6 +202,7 @@ def run_backtest(settings: Settings, dataset: str, profiles: list[CostProfile], 
             "model_median_ape": model_err["median_ape"],
             **{f"{b}_mape": error_metrics(acc["target"], acc[f"baseline_{b}"])["mape"] for b in BASELINES},
             "band_coverage": band_coverage(acc["target"], acc["fair_low"], acc["fair_high"]),
+            **ranking,
         })
     result.seconds = time.perf_counter() - started
     if log_to_mlflow:
@@ -304,12 +306,14 @@ def backtest_markdown(result: BacktestResult) -> str:
                          f"{'yes' if e.proven else 'no'} |")
     if result.accuracy:
         lines += ["", "Walk-forward accuracy (every decision day is out of sample):", "",
-                  "| horizon | days | rows | model MAPE | last price | rolling median 7 | seed mean 3 | band coverage |",
-                  "|---|---|---|---|---|---|---|---|"]
+                  "| horizon | days | rows | model MAPE | last price | rolling median 7 | seed mean 3 | band coverage "
+                  "| daily Spearman (90 % interval) |",
+                  "|---|---|---|---|---|---|---|---|---|"]
         for a in result.accuracy:
             lines.append(f"| {a['horizon']}d | {a['first_decision_day']}..{a['last_decision_day']} | {a['rows']:,} | "
                          f"{a['model_mape']:.3%} | {a['last_price_mape']:.3%} | {a['rolling_median_7_mape']:.3%} | "
-                         f"{a['seed_mean_3_mape']:.3%} | {a['band_coverage']:.1%} |")
+                         f"{a['seed_mean_3_mape']:.3%} | {a['band_coverage']:.1%} | {a['spearman']:+.3f} "
+                         f"({a['spearman_low']:+.3f}..{a['spearman_high']:+.3f}) |")
     return "\n".join(lines) + "\n"
 
 
@@ -328,7 +332,8 @@ def log_backtest(settings: Settings, result: BacktestResult) -> str:
             for key in ("buy", "sell", "hit_rate", "mean_return", "median_return"):
                 metrics[f"h{r['horizon']}_{r['profile']}_{r['strategy']}_{key}"] = r[key]
         for a in result.accuracy:
-            for key in ("model_mape", "model_median_ape", "band_coverage", *(f"{b}_mape" for b in BASELINES)):
+            for key in ("model_mape", "model_median_ape", "band_coverage", "spearman", "spearman_low",
+                        *(f"{b}_mape" for b in BASELINES)):
                 metrics[f"h{a['horizon']}_{key}"] = a[key]
         mlflow.log_metrics({k: float(v) for k, v in metrics.items() if v == v})
         mlflow.log_text(backtest_markdown(result), "backtest.md")

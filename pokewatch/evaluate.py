@@ -111,3 +111,22 @@ def cluster_interval(values: np.ndarray, clusters: np.ndarray, level: float = 0.
     draws = np.concatenate(draws)
     tail = (1 - level) / 2
     return float(np.quantile(draws, tail)), float(np.quantile(draws, 1 - tail))
+
+
+def daily_spearman(rows: pd.DataFrame, horizon: int, level: float = 0.90, seed: int = 0) -> dict:
+    """Does the model rank the day's universe? Spearman between each series' predicted return (fair / market − 1)
+    and its realised one (target / market − 1), per decision day; the mean over days with a block-bootstrap
+    interval (blocks of `horizon` days: overlapping outcomes are not independent)."""
+    frame = pd.DataFrame({"day": rows["day"].to_numpy(),
+                          "predicted": rows["fair_price"].to_numpy(float) / rows["market"].to_numpy(float),
+                          "realised": rows["target"].to_numpy(float) / rows["market"].to_numpy(float)}).dropna()
+    ranked = frame.groupby("day")[["predicted", "realised"]].rank()
+    ranked["day"] = frame["day"]
+    by_day = ranked.groupby("day")
+    n = by_day.size()
+    rho = by_day.apply(lambda g: g["predicted"].corr(g["realised"]), include_groups=False)[n >= 20].dropna()
+    if rho.empty:
+        return {"spearman": float("nan"), "spearman_low": float("nan"), "spearman_high": float("nan"),
+                "spearman_days": 0}
+    low, high = cluster_interval(rho.to_numpy(), rho.index.to_numpy() // max(horizon, 1), level, seed=seed)
+    return {"spearman": float(rho.mean()), "spearman_low": low, "spearman_high": high, "spearman_days": len(rho)}

@@ -13,7 +13,18 @@ from pokewatch.partitions import ensure_month_partitions
 SIGNAL_COLUMNS = [
     "product_id", "variant", "as_of", "model_version", "market_price", "fair_price", "fair_low", "fair_high",
     "deviation_pct", "signal", "confidence", "reason", "run_id", "cost_share", "horizon_days", "profile", "net_return",
+    "return_rank_pct",
 ]
+# What scoring hands to publication: everything but the rank, which only the whole day's set can give.
+SCORED_COLUMNS = [c for c in SIGNAL_COLUMNS if c != "return_rank_pct"]
+
+
+def with_rank(signals: pd.DataFrame) -> pd.DataFrame:
+    """Each series' percentile (0..1] of expected return (fair / market − 1) within the day's set, per horizon and
+    cost profile: 1 = the largest expected rise of the universe (ties share their average rank)."""
+    expected = signals["fair_price"].astype(float) / signals["market_price"].astype(float) - 1.0
+    keys = [signals["horizon_days"], signals["profile"]]
+    return signals.assign(return_rank_pct=expected.groupby(keys).rank(pct=True))
 
 
 def publish_signals(conn: psycopg.Connection, signals: pd.DataFrame, as_of: dt.date, model_version: int) -> int:
@@ -23,7 +34,7 @@ def publish_signals(conn: psycopg.Connection, signals: pd.DataFrame, as_of: dt.d
     Readers see the old set until commit and the new one after it, never a mix (MVCC does the swap), so the
     rows can be streamed straight into the table: no staging copy, one COPY.
     """
-    rounded = signals.copy()
+    rounded = with_rank(signals)
     for column in ("market_price", "fair_price", "fair_low", "fair_high"):
         rounded[column] = rounded[column].round(2)
     with conn.transaction():  # its own on an autocommit connection, a savepoint inside the caller's

@@ -27,14 +27,14 @@ from pokewatch.edge import gate as gate_classes
 from pokewatch.edge import load_edges
 from pokewatch.features import FEATURE_LOOKBACK_DAYS, build_panel, frame_for_days
 from pokewatch.partitions import ensure_coming_month
-from pokewatch.publish import SIGNAL_COLUMNS, publish_signals
+from pokewatch.publish import SCORED_COLUMNS, SIGNAL_COLUMNS, publish_signals, with_rank
 from pokewatch.settings import Settings
 from pokewatch.signals import SignalRule, decide_signals
 
 # The history a day's features depend on: scoring reads no more (and gets what training computed for that day).
 SCORING_LOOKBACK_DAYS = FEATURE_LOOKBACK_DAYS
 # Columns a partition hands back: what is published, plus the market price for the run's summary.
-PARTITION_COLUMNS = [*SIGNAL_COLUMNS, "market"]
+PARTITION_COLUMNS = [*SCORED_COLUMNS, "market"]
 _VALIDATION_LOCK = threading.Lock()  # Great Expectations contexts are not shared safely between threads
 
 
@@ -220,7 +220,8 @@ def publish(settings: Settings, scoring_plan: ScoringPlan, parts: list[pd.DataFr
     signals = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=PARTITION_COLUMNS)
     if signals.empty:
         raise RuntimeError(f"no series scored for {scoring.as_of}: nothing to publish")
-    signals_report = validation.validate_signals(signals[SIGNAL_COLUMNS], severities=settings.validation_severity)  # the contract before publication
+    signals_report = validation.validate_signals(with_rank(signals)[SIGNAL_COLUMNS],
+                                                 severities=settings.validation_severity)  # the contract before publication
     publish_started = time.perf_counter()
     with db.connect(settings) as conn:
         rows = publish_signals(conn, signals, scoring.as_of, scoring.model_version)

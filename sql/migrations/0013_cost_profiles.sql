@@ -83,6 +83,8 @@ alter table pokewatch.signals add column net_return double precision;
 update pokewatch.signals
     set net_return = abs(fair_price - market_price) / nullif(market_price, 0) - cost_share
     where cost_share is not null;
+alter table pokewatch.signals add column return_rank_pct double precision
+    check (return_rank_pct is null or (return_rank_pct > 0 and return_rank_pct <= 1));
 alter table pokewatch.signals drop constraint signals_pkey;
 alter table pokewatch.signals add primary key (product_id, variant, as_of, model_version, horizon_days, profile);
 comment on column pokewatch.signals.profile is
@@ -90,6 +92,8 @@ comment on column pokewatch.signals.profile is
 comment on column pokewatch.signals.horizon_days is 'Days ahead the fair price forecasts (the signal''s horizon).';
 comment on column pokewatch.signals.cost_share is
     'The profile''s costs at the fair price, in return points: gross return (fair vs market, in the trade''s direction) minus net_return.';
+comment on column pokewatch.signals.return_rank_pct is
+    'Percentile (0..1] of the series'' expected return (fair / market - 1) among the day''s scored series of this horizon and profile: 1 = the largest expected rise; null on rows from before ranks were stored.';
 comment on column pokewatch.signals.net_return is
     'Net return of the profile''s trade (BUY or SELL) if the price reaches fair_price in horizon_days, after its costs: the gain every view shows.';
 

@@ -65,7 +65,8 @@ final as (
         newest.profile,
         newest.horizon_days,
         newest.net_return,
-        newest.cost_share
+        newest.cost_share,
+        newest.return_rank_pct
 
     from newest
     cross join newest_day
@@ -97,6 +98,7 @@ comment on column pokewatch.latest_signals.model_version is 'Model version that 
 comment on column pokewatch.latest_signals.profile is 'Cost profile the signal was decided for (pokewatch.cost_profiles).';
 comment on column pokewatch.latest_signals.horizon_days is 'Days ahead the fair price forecasts.';
 comment on column pokewatch.latest_signals.cost_share is 'The profile''s costs in return points at the fair price (gross return - net_return).';
+comment on column pokewatch.latest_signals.return_rank_pct is 'Percentile (0..1] of expected return among the day''s scored series: 1 = the largest expected rise.';
 comment on column pokewatch.latest_signals.run_id is 'PokeWatch run that published it.';
 comment on column pokewatch.latest_signals.scored_at is 'When it was written.';
 comment on column pokewatch.latest_signals.set_id is 'TCGplayer group id of the set.';

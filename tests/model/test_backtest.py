@@ -84,12 +84,15 @@ def test_backtest_reports_each_strategy_per_profile_and_logs_to_mlflow(sealed_sl
         if r["buy"] + r["sell"]:
             assert 0 <= r["hit_rate"] <= 1 and r["mean_return"] >= -1.05
     assert {a["horizon"] for a in result.accuracy} == {7, 30}
+    for a in result.accuracy:  # the ranking of each day's universe, with its interval over horizon-long blocks
+        assert a["spearman_low"] <= a["spearman"] <= a["spearman_high"] and a["spearman_days"] > 0
     text = backtest.backtest_markdown(result)
-    assert "| 7d | flipper | model |" in text and "mean_reversion_30d" in text and "Walk-forward accuracy" in text
+    assert "| 7d | flipper | model |" in text and "mean_reversion_30d" in text and "daily Spearman" in text
 
     import mlflow
 
     run = mlflow.get_run(result.mlflow_run_id)
     assert run.data.params["dataset"] == "sealed"
     assert "h7_flipper_model_buy" in run.data.metrics and "h30_seller_always_sell_mean_return" in run.data.metrics
+    assert "h30_spearman" in run.data.metrics
     assert mlflow.get_experiment(run.info.experiment_id).name == backtest.EXPERIMENT

@@ -48,3 +48,26 @@ def test_rows_without_a_forecast_are_left_out_of_both_sides():
     model = test["baseline_last_price"].copy()
     model[:10] = np.nan
     assert paired_skill(test, model)["n"] == len(test) - 10
+
+
+def test_daily_spearman_measures_how_well_each_day_s_universe_is_ranked():
+    from pokewatch.evaluate import daily_spearman
+
+    rng = np.random.default_rng(0)
+    day = np.repeat(np.arange(40), 50)
+    realised = rng.normal(1.0, 0.1, day.size)
+    market = np.full(day.size, 10.0)
+
+    def rows(predicted):
+        return pd.DataFrame({"day": day, "market": market, "fair_price": 10.0 * predicted, "target": 10.0 * realised})
+
+    perfect = daily_spearman(rows(realised), horizon=7)
+    assert perfect["spearman"] == pytest.approx(1.0) and perfect["spearman_days"] == 40
+    reverse = daily_spearman(rows(2.0 - realised), horizon=7)
+    assert reverse["spearman"] == pytest.approx(-1.0)
+    noise = daily_spearman(rows(rng.normal(1.0, 0.1, day.size)), horizon=7)
+    assert noise["spearman_low"] < 0 < noise["spearman_high"] and abs(noise["spearman"]) < 0.1
+    half = daily_spearman(rows(realised + rng.normal(0, 0.1, day.size)), horizon=7)
+    assert 0.5 < half["spearman_low"] < half["spearman"] < half["spearman_high"] < 0.9
+    few = daily_spearman(rows(realised).iloc[:19], horizon=7)  # a day needs 20 series to be ranked
+    assert few["spearman_days"] == 0

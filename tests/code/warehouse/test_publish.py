@@ -17,8 +17,20 @@ def signals(n: int, fair: float = 10.0, run_id=None) -> pd.DataFrame:
     return pd.DataFrame({
         "product_id": range(1, n + 1), "variant": "Normal", "as_of": DAY, "model_version": 1,
         "market_price": 9.0, "fair_price": fair, "fair_low": 8.0, "fair_high": 12.0, "deviation_pct": -10.0,
-        "signal": "HOLD", "confidence": 0.5, "reason": "within fair band", "run_id": str(run_id or uuid.uuid4()), "cost_share": 0.25, "horizon_days": 7, "profile": "collector", "net_return": -0.25,
+        "signal": "HOLD", "confidence": 0.5, "reason": "within fair band", "run_id": str(run_id or uuid.uuid4()),
+        "cost_share": 0.25, "horizon_days": 7, "profile": "collector", "net_return": -0.25,
     })
+
+
+def test_each_series_is_ranked_by_expected_return_within_its_profile_and_horizon(settings, conn):
+    day = pd.concat([signals(4).assign(fair_price=[9.0, 9.9, 10.8, 9.45]),  # +0 %, +10 %, +20 %, +5 %
+                     signals(4).assign(profile="seller", fair_price=[9.9, 9.9, 9.0, 9.0])])
+    with db.connect(settings) as c:
+        publish_signals(c, day, DAY, 1)
+    got = conn.execute("select profile, product_id, return_rank_pct from pokewatch.signals "
+                       "order by profile, product_id").fetchall()
+    assert got == [("collector", 1, 0.25), ("collector", 2, 0.75), ("collector", 3, 1.0), ("collector", 4, 0.5),
+                   ("seller", 1, 0.875), ("seller", 2, 0.875), ("seller", 3, 0.375), ("seller", 4, 0.375)]
 
 
 def test_republishing_a_day_replaces_it_exactly(settings, conn):
