@@ -148,9 +148,11 @@ def backtest_outcomes(decisions: pd.DataFrame, profile: CostProfile, horizon_day
 
 
 def replace_backtest(conn: psycopg.Connection, graded: pd.DataFrame) -> int:
-    """The walk-forward record replaces the previous one of the same horizons and profiles, in one transaction."""
+    """The walk-forward record replaces the previous one of the same horizons and profiles, in one transaction.
+    Its rows are new once the old ones are gone (one decision per series, day, horizon and profile), so they are
+    copied straight in: no staging table, no upsert (a year of three profiles is over a million rows)."""
     with conn.transaction():
         for (h, name) in graded[["horizon_days", "profile"]].drop_duplicates().itertuples(index=False):
             conn.execute("delete from pokewatch.signal_outcomes where kind = 'backtest' and horizon_days = %s "
                          "and profile = %s", (int(h), str(name)))
-        return store(conn, graded)
+        return copy_in(conn, "pokewatch.signal_outcomes", graded, OUTCOME_COLUMNS) if len(graded) else 0
