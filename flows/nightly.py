@@ -14,6 +14,7 @@ from flows.train import train
 from flows.validate import validate
 from pokewatch import db, report, run_request, schema, scoring
 from pokewatch import demo as demo_sample
+from pokewatch import train as training
 from pokewatch.runs import RunLog
 from pokewatch.schedule import nightly_day
 from pokewatch.settings import Source, get_settings
@@ -32,9 +33,15 @@ def run_name() -> str:
     return "nightly (the day the source serves)"
 
 
+def _per_horizon(stage: str, horizon: int, horizons: list[int]) -> str:
+    """The results key of a stage at a horizon: `train` for the primary one, `train_30d` for another."""
+    return stage if horizon == horizons[0] else f"{stage}_{horizon}d"
+
+
 @flow(name="nightly", log_prints=True, flow_run_name=run_name)
 def nightly(as_of: dt.date | None = None, skip_collect: bool = False, demo: bool = False, source: Source = "tcgcsv",
-            profiles: list[str] | None = None, min_gain_dollars: float | None = None):
+            profiles: list[str] | None = None, min_gain_dollars: float | None = None,
+            horizons: list[int] | None = None):
     """The whole nightly job for one day: collect, validate, grade earlier signals, train, score, alerts and the
     drift watch, recorded in pokewatch.runs. Drift past the threshold ends the run in the state Drifted.
 
@@ -48,10 +55,12 @@ def nightly(as_of: dt.date | None = None, skip_collect: bool = False, demo: bool
         profiles: Cost profiles to decide for (collector, seller, flipper or your own rows of
             pokewatch.cost_profiles); empty = settings (POKEWATCH_PROFILES).
         min_gain_dollars: Smallest dollar gain a BUY/SELL must promise; empty = settings (1.0).
+        horizons: Days ahead to forecast, each with its own champion and signals (e.g. [7, 30, 90]; the first is
+            the one views show); empty = settings (POKEWATCH_HORIZONS, else 7).
     """
     settings = get_settings()
     request = run_request.resolve(settings, as_of=as_of, skip_collect=skip_collect, demo=demo, source=source,
-                                  profiles=profiles, min_gain_dollars=min_gain_dollars,
+                                  profiles=profiles, min_gain_dollars=min_gain_dollars, horizons=horizons,
                                   scheduled_start=runtime.flow_run.scheduled_start_time,
                                   scheduled=runtime.deployment.id is not None)
     schema.ensure_schema(settings)
@@ -83,13 +92,26 @@ def nightly(as_of: dt.date | None = None, skip_collect: bool = False, demo: bool
             with run.stage("grade") as st:
                 results["grade"] = watch.grade(day, request.source)
                 st["rows"] = results["grade"].graded
+            forecast = settings.with_horizons(request.horizons)
+            horizons = forecast.forecast_horizons  # each its own champion and signals; the first is primary
+            short = {}  # horizon -> why it could not train today (too little history): it publishes HOLD saying so
             with run.stage("train") as st:
-                results["train"] = train(day, request.source)
-                st["rows"] = results["train"].rows
+                for h in horizons:
+                    # the primary horizon fails the run as before when history is missing; another publishes HOLD
+                    missing = None if h == horizons[0] else training.too_short(forecast.for_horizon(h), day,
+                                                                                request.source)
+                    if missing:
+                        short[h] = f"no edge at {h} days: {missing}"
+                        continue
+                    results[_per_horizon("train", h, horizons)] = train(day, request.source, horizon=h,
+                                                                        horizons=horizons)
+                st["rows"] = sum(results[_per_horizon("train", h, horizons)].rows for h in horizons if h not in short)
             with run.stage("score") as st:
-                results["score"] = scoring_flow.run(
-                    scoring.request(settings, day, run.run_id, request.rule, request.source, request.profiles))
-                st["rows"] = results["score"].rows
+                for h in horizons:
+                    results[_per_horizon("score", h, horizons)] = scoring_flow.run(scoring.request(
+                        forecast.for_horizon(h), day, run.run_id, request.rule, request.source, request.profiles,
+                        no_edge=short.get(h)))
+                st["rows"] = sum(results[_per_horizon("score", h, horizons)].rows for h in horizons)
             run.record_publish(results["score"])
             with run.stage("alerts") as st:
                 results["alerts"] = watch.alerts(day, run.run_id, request.source)

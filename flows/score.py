@@ -72,7 +72,7 @@ def run(request: scoring.ScoringRequest):
 
 @flow(name="score", log_prints=True)
 def score(as_of: dt.date, run_id: uuid.UUID | None = None, profiles: list[str] | None = None,
-          min_gain_dollars: float | None = None, source: Source = "tcgcsv"):
+          min_gain_dollars: float | None = None, source: Source = "tcgcsv", horizon: int | None = None):
     """Score every priced card of a day with the champion and publish the signals at once.
 
     Args:
@@ -81,7 +81,9 @@ def score(as_of: dt.date, run_id: uuid.UUID | None = None, profiles: list[str] |
         profiles: Cost profiles to decide for (rows of pokewatch.cost_profiles); empty = settings (POKEWATCH_PROFILES).
         min_gain_dollars: Smallest dollar gain a BUY/SELL must promise; empty = settings.
         source: Source whose landed prices are scored.
+        horizon: Days ahead (one of POKEWATCH_HORIZONS, scored by that horizon's champion); empty = the primary.
     """
     settings = get_settings()
+    settings = settings.for_horizon(horizon) if horizon else settings
     rule = SignalRule.from_settings(settings, min_gain_dollars)
     return run(scoring.request(settings, as_of, run_id or uuid.uuid4(), rule, source, profiles))

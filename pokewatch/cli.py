@@ -116,6 +116,8 @@ def nightly(as_of: AsOf = None,
 # The demo runs the nightly on its sample's last day and one horizon before it, so the first day's signals are
 # graded by the second run (the track record) and both days have alerts.
 DEMO_DAYS_BEFORE_LAST = (7, 0)
+# The demo forecasts 7, 30 and 90 days (unless POKEWATCH_HORIZONS says otherwise): its sealed products have the history.
+DEMO_HORIZONS = [7, 30, 90]
 
 
 @app.command()
@@ -131,10 +133,13 @@ def demo() -> None:
     for days_before in DEMO_DAYS_BEFORE_LAST:
         day = last - dt.timedelta(days=days_before)
         console.print(f"nightly for {day}")
-        results = run_safely(nightly_flow, demo=True, as_of=day)
+        results = run_safely(nightly_flow, demo=True, as_of=day, horizons=settings.horizons or DEMO_HORIZONS)
         _print_run_summary(results)
-    for profile in settings.profiles:
-        signals(limit=5, signal=None, set_name=None, min_price=None, card=None, output="table", profile=profile)
+    horizons = settings.horizons or DEMO_HORIZONS
+    for profile, horizon in [(p, horizons[0]) for p in settings.profiles] + [
+            (settings.default_profile, h) for h in horizons[1:]]:
+        signals(limit=5, signal=None, set_name=None, min_price=None, card=None, output="table", profile=profile,
+                horizon=horizon)
     cli_watch.edges()
     cli_watch.track_record(rebuild=False, as_of=None, source="tcgcsv")
     cli_watch.alerts(as_of=None, kind=None, card=None, limit=10)
@@ -149,18 +154,19 @@ def _print_run_summary(results: dict) -> None:
         table.add_row("collect", f"{c.rows:,} rows ({'skipped: unchanged' if getattr(c, 'skipped', False) else 'landed'})")
     if "validate" in results:
         table.add_row("validate", results["validate"].summary())
-    if "train" in results:
-        t = results["train"]
+    for key in [k for k in results if k.startswith("train")]:
+        t, m = results[key], results[key].metrics
+        at = f"{int(m['horizon_days'])}d"
         kept = f"kept champion v{t.champion_version}" if t.champion_version else "not promoted (no champion)"
-        table.add_row("train", f"version {t.version} {'promoted' if t.promoted else kept}: {t.reason}")
-        m = t.metrics
-        table.add_row("skill", f"held-out MAPE {m['mape']:.3%} vs last price {m['last_price_mape']:.3%} on the same "
-                      f"{m['skill_n']:,} rows: skill {m['skill'] * 100:+.3f} pts, {get_settings().skill_level:.0%} interval "
-                      f"{m['skill_low'] * 100:+.3f}..{m['skill_high'] * 100:+.3f}")
-    if "score" in results:
-        s = results["score"]
+        table.add_row(f"train {at}", f"version {t.version} {'promoted' if t.promoted else kept}: {t.reason}")
+        table.add_row(f"skill {at}", f"held-out MAPE {m['mape']:.3%} vs last price {m['last_price_mape']:.3%} on the "
+                      f"same {m['skill_n']:,} rows: skill {m['skill'] * 100:+.3f} pts, "
+                      f"{get_settings().skill_level:.0%} interval {m['skill_low'] * 100:+.3f}..{m['skill_high'] * 100:+.3f}")
+    for key in [k for k in results if k.startswith("score")]:
+        s = results[key]
         by = f"model v{s.model_version}" if s.model_version else "last price (no model has an edge)"
-        table.add_row("score", f"{s.rows:,} signals by {by}: " + ", ".join(f"{k} {v:,}" for k, v in s.counts.items()))
+        table.add_row(key.replace("_", " "), f"{s.rows:,} signals by {by}: "
+                      + ", ".join(f"{k} {v:,}" for k, v in s.counts.items()))
     for stage in ("grade", "alerts", "drift"):
         if stage in results:
             table.add_row(stage, results[stage].line())
@@ -178,7 +184,10 @@ def signals(limit: Annotated[int, typer.Option(min=1, help="Rows to show.")] = 2
             output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
             profile: Annotated[str | None, typer.Option(
                 help="Cost profile: collector, seller, flipper (pokewatch.cost_profiles); default: "
-                     "POKEWATCH_DEFAULT_PROFILE.")] = None) -> None:
+                     "POKEWATCH_DEFAULT_PROFILE.")] = None,
+            horizon: Annotated[int | None, typer.Option(
+                min=1, help="Days ahead (one of the horizons forecast); default: the first of POKEWATCH_HORIZONS."
+            )] = None) -> None:
     """Latest signals for a cost profile, biggest deviations first; net = return after that profile's costs if the
     price reaches the fair price."""
     from pokewatch.queries import latest_signals
@@ -188,7 +197,7 @@ def signals(limit: Annotated[int, typer.Option(min=1, help="Rows to show.")] = 2
     if output not in ("table", "csv", "json"):
         fail(f"--format must be table, csv or json, not {output!r}")
     rows = run_safely(latest_signals, get_settings(), limit=limit, signal=signal and signal.upper(),
-                      set_name=set_name, min_price=min_price, card=card, profile=profile)
+                      set_name=set_name, min_price=min_price, card=card, profile=profile, horizon=horizon)
     rows = rows.round({"deviation_pct": 2, "confidence": 3, "net_return": 4}).assign(
         as_of=rows["as_of"].astype(str))  # ISO days
     if output == "csv":

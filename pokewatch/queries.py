@@ -9,8 +9,8 @@ from pokewatch.settings import Settings
 
 
 def latest_signals(settings: Settings, limit: int = 20, signal: str | None = None, set_name: str | None = None,
-                   min_price: float | None = None, card: str | None = None, profile: str | None = None
-                   ) -> pd.DataFrame:
+                   min_price: float | None = None, card: str | None = None, profile: str | None = None,
+                   horizon: int | None = None) -> pd.DataFrame:
     """Newest signal per card variant for a cost profile (default: the shown one, pokewatch.signal_choice),
     filtered, biggest absolute deviation first.
 
@@ -36,6 +36,8 @@ def latest_signals(settings: Settings, limit: int = 20, signal: str | None = Non
 
             load_profiles(conn, [profile])  # an unknown profile: one clear line, not an empty table
             conn.execute("select set_config('pokewatch.profile', %s, true)", (profile,))
+        if horizon:
+            conn.execute("select set_config('pokewatch.horizon_days', %s, true)", (str(int(horizon)),))
         cur = conn.execute(
             f"""
             select product_id, card_name, card_number, set_name, set_code, language, rarity, variant, as_of,

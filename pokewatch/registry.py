@@ -45,6 +45,12 @@ def mlflow_client(settings: Settings, experiment: str = EXPERIMENT):
     return mlflow.MlflowClient()
 
 
+def alias_for(settings: Settings, alias: str) -> str:
+    """The alias of this horizon's model: `champion` for the primary horizon, `champion-30d` for another."""
+    primary = settings.forecast_horizons[0]
+    return alias if settings.horizon_days == primary else f"{alias}-{settings.horizon_days}d"
+
+
 @dataclass
 class Champion:
     version: int
@@ -57,10 +63,10 @@ def load_alias(settings: Settings, alias: str = CHAMPION) -> Champion | None:
 
     client = mlflow_client(settings)
     try:
-        mv = client.get_model_version_by_alias(settings.model_name, alias)
+        mv = client.get_model_version_by_alias(settings.model_name, alias_for(settings, alias))
     except MlflowException:
         return None
-    return Champion(int(mv.version), mlflow.sklearn.load_model(f"models:/{settings.model_name}@{alias}"))
+    return Champion(int(mv.version), mlflow.sklearn.load_model(f"models:/{settings.model_name}/{mv.version}"))
 
 
 @lru_cache(maxsize=1)
@@ -96,7 +102,7 @@ def identical_champion(settings: Settings, digest: str) -> int | None:
 
     client = mlflow_client(settings)
     try:
-        champion = client.get_model_version_by_alias(settings.model_name, CHAMPION)
+        champion = client.get_model_version_by_alias(settings.model_name, alias_for(settings, CHAMPION))
         run = client.get_run(champion.run_id)
     except MlflowException:
         return None
@@ -131,7 +137,7 @@ def log_and_register(settings: Settings, model, params: dict, metrics: dict, sli
             registered_model_name=settings.model_name,
         )
         version = int(info.registered_model_version)
-    client.set_registered_model_alias(settings.model_name, CHALLENGER, version)
+    client.set_registered_model_alias(settings.model_name, alias_for(settings, CHALLENGER), version)
     return version, run.info.run_id
 
 
@@ -150,10 +156,10 @@ def set_champion(settings: Settings, version: int, reason: str) -> int | None:
     client = mlflow_client(settings)
     client.get_model_version(settings.model_name, str(version))  # fails clearly if the version does not exist
     try:
-        previous = int(client.get_model_version_by_alias(settings.model_name, CHAMPION).version)
+        previous = int(client.get_model_version_by_alias(settings.model_name, alias_for(settings, CHAMPION)).version)
     except MlflowException:
         previous = None
-    client.set_registered_model_alias(settings.model_name, CHAMPION, version)
+    client.set_registered_model_alias(settings.model_name, alias_for(settings, CHAMPION), version)
     if previous is not None and previous != version:
         client.set_model_version_tag(settings.model_name, str(version), "replaced_champion", str(previous))
     client.set_model_version_tag(settings.model_name, str(version), "champion_reason", reason)
@@ -164,10 +170,10 @@ def set_champion(settings: Settings, version: int, reason: str) -> int | None:
 def rollback_champion(settings: Settings) -> tuple[int, int]:
     """Give the champion alias back to the version the current champion replaced."""
     client = mlflow_client(settings)
-    current = client.get_model_version_by_alias(settings.model_name, CHAMPION)
+    current = client.get_model_version_by_alias(settings.model_name, alias_for(settings, CHAMPION))
     previous = current.tags.get("replaced_champion")
     if not previous:
         raise RuntimeError(f"champion version {current.version} replaced no earlier champion: nothing to roll back to")
-    client.set_registered_model_alias(settings.model_name, CHAMPION, int(previous))
+    client.set_registered_model_alias(settings.model_name, alias_for(settings, CHAMPION), int(previous))
     client.set_model_version_tag(settings.model_name, current.version, "rolled_back", "true")
     return int(current.version), int(previous)

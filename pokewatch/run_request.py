@@ -25,10 +25,12 @@ class RunRequest:
     demo: bool
     rule: SignalRule
     profiles: list[str] | None = None  # None: the configured ones (POKEWATCH_PROFILES)
+    horizons: list[int] | None = None  # None: the configured ones (POKEWATCH_HORIZONS)
 
 
 def resolve(settings: Settings, *, as_of: dt.date | None = None, skip_collect: bool = False, demo: bool = False,
             source: str = "tcgcsv", profiles: list[str] | None = None, min_gain_dollars: float | None = None,
+            horizons: list[int] | None = None,
             scheduled_start: dt.datetime | None = None, scheduled: bool = False) -> RunRequest:
     """The run's request; the demo runs offline on the shipped sample's last day, with the configured profiles.
 
@@ -42,7 +44,10 @@ def resolve(settings: Settings, *, as_of: dt.date | None = None, skip_collect: b
     if day is None and (scheduled or skip_collect):
         day = nightly_day(scheduled_start, settings.timezone)
     rule = SignalRule.from_settings(settings, min_gain_dollars)
-    return RunRequest(day, source, not skip_collect, demo, rule, list(profiles) if profiles else None)
+    if horizons and any(int(h) <= 0 for h in horizons):
+        raise ValueError(f"horizons must be positive days, e.g. 7,30,90, got {horizons}")
+    return RunRequest(day, source, not skip_collect, demo, rule, list(profiles) if profiles else None,
+                      list(dict.fromkeys(int(h) for h in horizons)) if horizons else None)
 
 
 def after_collect(request: RunRequest, collected) -> RunRequest:

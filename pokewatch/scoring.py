@@ -101,7 +101,8 @@ def champion_version(settings: Settings) -> int:
 
     client = registry.mlflow_client(settings)
     try:
-        return int(client.get_model_version_by_alias(settings.model_name, registry.CHAMPION).version)
+        return int(client.get_model_version_by_alias(settings.model_name,
+                                                     registry.alias_for(settings, registry.CHAMPION)).version)
     except MlflowException:
         raise NoChampion(
             "no champion model: no model has passed the gates yet, so no signals were written "
@@ -110,12 +111,14 @@ def champion_version(settings: Settings) -> int:
 
 
 def request(settings: Settings, as_of: dt.date, run_id: uuid.UUID, rule: SignalRule | None = None,
-            source: str = "tcgcsv", profiles: list[str] | None = None) -> ScoringRequest:
+            source: str = "tcgcsv", profiles: list[str] | None = None, no_edge: str | None = None
+            ) -> ScoringRequest:
     """The day's scoring request, and the months' partitions made ready.
 
     Without a champion (no model has beaten "last price" on held-out rows) the day is still published: every
-    series HOLD at its last price under version NO_MODEL, the reason quoting the last training decision."""
-    no_edge = ""
+    series HOLD at its last price under version NO_MODEL, the reason quoting the last training decision (or
+    `no_edge`, why this run could not train at the horizon)."""
+    reason, no_edge = no_edge, ""
     try:
         version = champion_version(settings)
     except NoChampion:
@@ -124,7 +127,7 @@ def request(settings: Settings, as_of: dt.date, run_id: uuid.UUID, rule: SignalR
         ensure_coming_month(conn, as_of)  # this month's and next month's partitions, ahead of need
         first_seen = history.set_first_seen(conn, as_of, SCORING_LOOKBACK_DAYS, source)
         if version == NO_MODEL:
-            no_edge = _last_decision(conn)
+            no_edge = reason or _last_decision(conn, settings.horizon_days, settings.forecast_horizons[0])
         rule = rule or SignalRule.from_settings(settings)
         chosen = load_profiles(conn, profiles or settings.profiles)
         edges = load_edges(conn, settings.horizon_days, chosen) if settings.require_proven_edge else None
@@ -132,10 +135,19 @@ def request(settings: Settings, as_of: dt.date, run_id: uuid.UUID, rule: SignalR
                           profiles=tuple(chosen.values()), edges=edges, horizon_days=settings.horizon_days)
 
 
-def _last_decision(conn) -> str:
-    row = conn.execute("select reason from pokewatch.model_metrics where not promoted "
-                       "order by as_of desc, model_version desc limit 1").fetchone()
-    return row[0] if row else "no edge: no model has been trained yet"
+def _last_decision(conn, horizon: int, primary: int) -> str:
+    """The newest rejected training at this horizon (its metric horizon_days; versions before horizons were
+    recorded count as the primary horizon's)."""
+    row = conn.execute(
+        "select m.reason from pokewatch.model_metrics m where not m.promoted and m.metric = 'mape' "
+        "and coalesce((select h.value from pokewatch.model_metrics h where h.as_of = m.as_of "
+        "and h.model_version = m.model_version and h.metric = 'horizon_days' limit 1), %s) = %s "
+        "order by m.as_of desc, m.model_version desc limit 1", (primary, horizon)).fetchone()
+    if row is None:
+        return f"no edge at {horizon} days: no model has been trained yet"
+    if row[0].startswith("no edge at"):
+        return row[0]
+    return f"no edge at {horizon} days: no model has passed the gates (last training: {row[0]})"
 
 
 def plan(settings: Settings, scoring: ScoringRequest) -> ScoringPlan:
@@ -226,7 +238,7 @@ def publish(settings: Settings, scoring_plan: ScoringPlan, parts: list[pd.DataFr
     with db.connect(settings) as conn:
         rows = publish_signals(conn, signals, scoring.as_of, scoring.model_version)
         conn.execute("update pokewatch.signal_defaults set profile = %s, horizon_days = %s, updated_at = now()",
-                     (settings.default_profile, settings.horizon_days))
+                     (settings.default_profile, settings.forecast_horizons[0]))
     publish_seconds = time.perf_counter() - publish_started
     counts = signals["signal"].value_counts().reindex(["BUY", "SELL", "HOLD"], fill_value=0).to_dict()
     ranked = signals.assign(gain=signals["net_return"] * signals["market"])  # before filtering: assigning a

@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     mlflow_tracking_uri: str | None = Field(None, validation_alias="MLFLOW_TRACKING_URI")
     model_name: str = "pokewatch-fair-price"
     horizon_days: int = 7
+    # Every horizon gets its own champion (aliases champion / champion-30d …, one registered model) and signals.
+    horizons: Annotated[list[int] | None, NoDecode] = Field(
+        None, description="Forecast horizons in days, e.g. 7,30,90 (the first is the one views show); empty = "
+                          "horizon_days alone")
     holdout_days: int = 7
     max_mape: float = 0.20
     min_coverage: float = 0.80
@@ -104,6 +108,32 @@ class Settings(BaseSettings):
             raise ValueError(f"categories must be some of {', '.join(map(str, LANGUAGES))}, got {value!r}")
         return sorted({int(c) for c in items})
 
+    @field_validator("horizons", mode="before")
+    @classmethod
+    def _horizons(cls, value):
+        """`7,30,90` as POKEWATCH_HORIZONS gives it: positive, distinct, in the order given."""
+        if value is None or value == "":
+            return None
+        items = [int(v) for v in value.replace(" ", "").split(",") if v] if isinstance(value, str) else list(value)
+        if not items or any(h <= 0 for h in items):
+            raise ValueError(f"horizons must be positive days, e.g. 7,30,90, got {value!r}")
+        return list(dict.fromkeys(items))
+
+    @property
+    def forecast_horizons(self) -> list[int]:
+        """The horizons forecast and published; the first is the primary one (views, the run's model version)."""
+        return list(self.horizons) if self.horizons else [self.horizon_days]
+
+    def with_horizons(self, horizons: list[int] | None) -> Settings:
+        """These settings forecasting `horizons` (a run's own choice; the first is primary); None: unchanged."""
+        if not horizons:
+            return self
+        return self.model_copy(update={"horizons": [int(h) for h in horizons], "horizon_days": int(horizons[0])})
+
+    def for_horizon(self, horizon: int) -> Settings:
+        """These settings for one horizon: what training, scoring and the walk-forward read as horizon_days."""
+        return self.model_copy(update={"horizon_days": int(horizon), "horizons": self.forecast_horizons})
+
     @field_validator("profiles", mode="before")
     @classmethod
     def _profiles(cls, value):
@@ -115,6 +145,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _default_profile(self):
+        if self.horizons:
+            self.horizon_days = self.horizons[0]
         if self.default_profile not in self.profiles:
             raise ValueError(f"default_profile {self.default_profile!r} is not among profiles "
                              f"({', '.join(self.profiles)})")

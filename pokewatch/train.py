@@ -16,10 +16,16 @@ from pokewatch.history import load_history, load_reference
 from pokewatch.model import FairPriceModel
 from pokewatch.settings import Settings
 from pokewatch.signals import SignalRule, decide_signals
-from pokewatch.split import LOOKBACK_DAYS, NotEnoughHistory, time_split
+from pokewatch.split import CALIBRATION_DAYS, LOOKBACK_DAYS, NotEnoughHistory, time_split
 
 # History read for training: the longest fit window plus the test and calibration days before it.
 HISTORY_DAYS = LOOKBACK_DAYS + 40
+
+
+def history_days(horizon: int, holdout_days: int) -> int:
+    """Days a training at `horizon` reads: the longest fit window, two horizons (fit → calibration → test gaps),
+    the calibration and test days (160 at 7 days; 312 at 90)."""
+    return max(HISTORY_DAYS, LOOKBACK_DAYS + 2 * horizon + holdout_days + CALIBRATION_DAYS + 2)
 
 
 @dataclass
@@ -87,13 +93,26 @@ def _figures(settings: Settings, test: pd.DataFrame, band: pd.DataFrame) -> dict
         return {}
 
 
+def too_short(settings: Settings, as_of: dt.date, source: str = "tcgcsv") -> str | None:
+    """Why a training at the settings' horizon cannot run on the landed history up to `as_of` (None: it can)."""
+    with db.connect(settings) as conn:
+        first = conn.execute("select min(as_of) from pokewatch.landings where source = %s and as_of <= %s "
+                             "and as_of > %s", (source, as_of, as_of - dt.timedelta(
+                                 days=history_days(settings.horizon_days, settings.holdout_days)))).fetchone()[0]
+    try:
+        time_split((as_of - first).days if first else -1, settings.horizon_days, settings.holdout_days)
+    except NotEnoughHistory as exc:
+        return str(exc)
+    return None
+
+
 def train(settings: Settings, as_of: dt.date, source: str = "tcgcsv", lineage: dict[str, str] | None = None
           ) -> TrainResult:
     """Fit, evaluate against baselines and the champion, log to MLflow, register, decide."""
     started = time.perf_counter()
     registry.mlflow_client(settings)  # MLflow first: an unreachable tracking server fails before minutes of fitting
     with db.connect(settings) as conn:
-        history = load_history(conn, as_of, HISTORY_DAYS, source)
+        history = load_history(conn, as_of, history_days(settings.horizon_days, settings.holdout_days), source)
         cards, sets = load_reference(conn)
     if history.empty or pd.to_datetime(history["as_of"]).max().date() != as_of:
         raise NotEnoughHistory(f"no landed prices for {as_of}: collect or import that day first")
@@ -110,7 +129,7 @@ def train(settings: Settings, as_of: dt.date, source: str = "tcgcsv", lineage: d
     report = evaluate(test, band)
     today_fair = model.predict_band(today)["fair_price"]
     coverage = float(np.isfinite(today_fair).mean()) if len(today) else 0.0
-    metrics = {**report["model"], "coverage": coverage}
+    metrics = {**report["model"], "coverage": coverage, "horizon_days": h}
     skill = paired_skill(test, band["fair_price"], level=settings.skill_level, seed=settings.random_seed)
     metrics.update({"skill": skill["skill"], "skill_low": skill["skill_low"], "skill_high": skill["skill_high"],
                     "skill_n": skill["n"]})

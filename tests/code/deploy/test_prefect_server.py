@@ -130,7 +130,7 @@ def test_nightly_runs_through_a_real_server_and_worker(prefect_server, database_
         assert nightly["pull_steps"] == [{"prefect.deployments.steps.set_working_directory":
                                           {"directory": "{{ $POKEWATCH_PROJECT_DIR }}"}}]
         assert set(nightly["parameter_openapi_schema"]["properties"]) == {
-            "as_of", "skip_collect", "demo", "source", "profiles", "min_gain_dollars"}
+            "as_of", "skip_collect", "demo", "source", "profiles", "min_gain_dollars", "horizons"}
         # the source is a choice in the UI's run form, and a source that does not exist is refused
         assert nightly["parameter_openapi_schema"]["properties"]["source"]["enum"] == [
             "tcgcsv", "pokemonpricetracker", "pokemontcg"]
