@@ -233,7 +233,7 @@ def store_warehouse_edges(settings: Settings, as_of: dt.date, source: str = "tcg
     """Walk forward over the warehouse's landed history up to `as_of` and store what it found: each class's record
     in pokewatch.signal_edges (what scoring reads to publish a BUY/SELL class, or not) and every decision, graded,
     in pokewatch.signal_outcomes as kind 'backtest' (the track record a new installation starts with)."""
-    from pokewatch import db
+    from pokewatch import db, ranking
     from pokewatch.costs import load_profiles
     from pokewatch.edge import save_edges
     from pokewatch.history import load_history
@@ -246,6 +246,7 @@ def store_warehouse_edges(settings: Settings, as_of: dt.date, source: str = "tcg
                           history=history, keep_decisions=True)
     with db.connect(settings) as conn:
         save_edges(conn, result.edges, "warehouse", result.days, result.mlflow_run_id)
+        ranking.save(conn, result.accuracy, "warehouse", result.days, result.mlflow_run_id, settings.min_spearman)
         if result.decisions:
             replace_backtest(conn, pd.concat(result.decisions, ignore_index=True))
     return result

@@ -27,14 +27,15 @@ def with_rank(signals: pd.DataFrame) -> pd.DataFrame:
     return signals.assign(return_rank_pct=expected.groupby(keys).rank(pct=True))
 
 
-def publish_signals(conn: psycopg.Connection, signals: pd.DataFrame, as_of: dt.date, model_version: int) -> int:
+def publish_signals(conn: psycopg.Connection, signals: pd.DataFrame, as_of: dt.date, model_version: int,
+                    ranked: bool = True) -> int:
     """Replace the day's signals of this model version (at the horizons published) with these, in the caller's
-    transaction.
+    transaction; each ranked within the day's set unless `ranked` is False (no ranking skill: the rank is null).
 
     Readers see the old set until commit and the new one after it, never a mix (MVCC does the swap), so the
     rows can be streamed straight into the table: no staging copy, one COPY.
     """
-    rounded = with_rank(signals)
+    rounded = with_rank(signals) if ranked else signals.assign(return_rank_pct=None)  # no ranking skill: no rank
     for column in ("market_price", "fair_price", "fair_low", "fair_high"):
         rounded[column] = rounded[column].round(2)
     with conn.transaction():  # its own on an autocommit connection, a savepoint inside the caller's

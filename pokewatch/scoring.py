@@ -21,7 +21,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from pokewatch import db, history, registry, scaleout
+from pokewatch import db, history, ranking, registry, scaleout
 from pokewatch.costs import CostProfile, load_profiles
 from pokewatch.edge import gate as gate_classes
 from pokewatch.edge import load_edges
@@ -65,6 +65,8 @@ class ScoringRequest:
     # The walk-forward record of each (profile, signal) class at this horizon (pokewatch.edge); None: not required.
     edges: dict | None = None
     horizon_days: int = 7
+    # Whether the series' rank in the day's universe is published (pokewatch.ranking: the walk-forward's Spearman).
+    ranked: bool = True
 
 
 @dataclass(frozen=True)
@@ -131,8 +133,10 @@ def request(settings: Settings, as_of: dt.date, run_id: uuid.UUID, rule: SignalR
         rule = rule or SignalRule.from_settings(settings)
         chosen = load_profiles(conn, profiles or settings.profiles)
         edges = load_edges(conn, settings.horizon_days, chosen) if settings.require_proven_edge else None
+        ranked = ranking.load(conn, settings.horizon_days)[0] if settings.require_proven_edge else True
     return ScoringRequest(as_of, run_id, version, rule, source, set_first_seen=first_seen, no_edge=no_edge,
-                          profiles=tuple(chosen.values()), edges=edges, horizon_days=settings.horizon_days)
+                          profiles=tuple(chosen.values()), edges=edges, horizon_days=settings.horizon_days,
+                          ranked=ranked and version != NO_MODEL)
 
 
 def _last_decision(conn, horizon: int, primary: int) -> str:
@@ -236,7 +240,7 @@ def publish(settings: Settings, scoring_plan: ScoringPlan, parts: list[pd.DataFr
                                                  severities=settings.validation_severity)  # the contract before publication
     publish_started = time.perf_counter()
     with db.connect(settings) as conn:
-        rows = publish_signals(conn, signals, scoring.as_of, scoring.model_version)
+        rows = publish_signals(conn, signals, scoring.as_of, scoring.model_version, ranked=scoring.ranked)
         conn.execute("update pokewatch.signal_defaults set profile = %s, horizon_days = %s, updated_at = now()",
                      (settings.default_profile, settings.forecast_horizons[0]))
     publish_seconds = time.perf_counter() - publish_started

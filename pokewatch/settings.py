@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     # over at least edge_min_blocks non-overlapping horizon-long blocks of decision days (pokewatch/edge.py).
     require_proven_edge: bool = True
     edge_min_blocks: int = Field(4, ge=1)
+    # Ranks (signals.return_rank_pct) publish only while the walk-forward's daily Spearman is at least this, with
+    # its interval above zero (pokewatch.ranking_skill).
+    min_spearman: float = 0.10
     slice_tolerance: float = 0.02
     # Cost profiles (rows of pokewatch.cost_profiles) every series is decided for, and the one latest_signals shows.
     profiles: Annotated[list[str], NoDecode] = Field(

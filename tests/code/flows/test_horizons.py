@@ -57,3 +57,12 @@ def test_a_nightly_at_7_and_30_days_publishes_both_with_their_own_champions(flow
     assert reasons[400].startswith("no edge at 400 days: training at a 400-day horizon needs at least 814 days")
     promoted = {h for h, t in ((7, seven), (30, thirty)) if t.promoted}
     assert promoted <= edges  # a new champion's classes get their walk-forward record at its horizon
+    with db.connect(settings) as conn:  # ranks only where the horizon's walk-forward ranks the universe
+        for h in (7, 30, 400):
+            proven = conn.execute("select proven from pokewatch.ranking_skill where horizon_days = %s "
+                                  "order by measured_at desc limit 1", (h,)).fetchone()
+            ranked, rows = conn.execute("select count(return_rank_pct), count(*) from pokewatch.signals "
+                                        "where as_of = %s and horizon_days = %s", (DAY, h)).fetchone()
+            by_model = results[f"score_{h}d" if h != 7 else "score"].model_version != 0
+            assert ranked == (rows if proven and proven[0] and by_model else 0), (h, proven, ranked)
+            assert (proven is not None) == (h in promoted)

@@ -71,3 +71,17 @@ def test_daily_spearman_measures_how_well_each_day_s_universe_is_ranked():
     assert 0.5 < half["spearman_low"] < half["spearman"] < half["spearman_high"] < 0.9
     few = daily_spearman(rows(realised).iloc[:19], horizon=7)  # a day needs 20 series to be ranked
     assert few["spearman_days"] == 0
+
+
+def test_ranks_publish_only_with_a_daily_spearman_of_0_10_and_an_interval_above_zero():
+    from pokewatch.ranking import record
+
+    row = {"horizon": 30, "spearman": 0.315, "spearman_low": 0.287, "spearman_high": 0.342, "spearman_days": 540}
+    assert record(row, 0.10) == (True, "ranking skill at 30 days: daily Spearman +0.315 (90% interval "
+                                       "+0.287..+0.342) over 540 walk-forward days")
+    weak = {**row, "horizon": 7, "spearman": 0.003, "spearman_low": 0.001, "spearman_high": 0.005}
+    proven, why = record(weak, 0.10)
+    assert not proven and why.startswith("no ranking skill (needs >= 0.10 with the interval above 0) at 7 days")
+    assert not record({**row, "spearman_low": -0.01}, 0.10)[0]
+    assert record({**row, "spearman_days": 0}, 0.10) == (
+        False, "no ranking skill at 30 days: no decision day with 20 series to rank")
