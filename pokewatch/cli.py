@@ -116,8 +116,6 @@ def nightly(as_of: AsOf = None,
 # The demo runs the nightly on its sample's last day and one horizon before it, so the first day's signals are
 # graded by the second run (the track record) and both days have alerts.
 DEMO_DAYS_BEFORE_LAST = (7, 0)
-# The demo forecasts 7, 30 and 90 days (unless POKEWATCH_HORIZONS says otherwise): its sealed products have the history.
-DEMO_HORIZONS = [7, 30, 90]
 
 
 @app.command()
@@ -133,9 +131,9 @@ def demo() -> None:
     for days_before in DEMO_DAYS_BEFORE_LAST:
         day = last - dt.timedelta(days=days_before)
         console.print(f"nightly for {day}")
-        results = run_safely(nightly_flow, demo=True, as_of=day, horizons=settings.horizons or DEMO_HORIZONS)
+        results = run_safely(nightly_flow, demo=True, as_of=day)
         _print_run_summary(results)
-    horizons = settings.horizons or DEMO_HORIZONS
+    horizons = settings.forecast_horizons  # 7, 30, 90 unless POKEWATCH_HORIZONS says otherwise
     for profile, horizon in [(p, horizons[0]) for p in settings.profiles] + [
             (settings.default_profile, h) for h in horizons[1:]]:
         signals(limit=5, signal=None, set_name=None, min_price=None, card=None, output="table", profile=profile,

@@ -60,13 +60,25 @@ FEATURES = [
     "set_age_days",
     "variant_code",
     "rarity_code",
+    # Long-horizon features (issue 15): how new the series is, where it sits against its long history, and
+    # how its set and its whole catalogue moved.
+    "newness_days",
+    "drawdown_90",
+    "dev_med_90",
+    "set_ret_30",
+    "catalogue_ret_30",
+    "category_code",
 ]
-CATEGORICAL_FEATURES = ["variant_code", "rarity_code"]
-# The longest window any feature looks back over (days, today included), and how far a last price is carried.
+CATEGORICAL_FEATURES = ["variant_code", "rarity_code", "category_code"]
+KNOWN_CATEGORIES = [3, 85]
+# The window of the short features (days, today included), and how far a last price is carried.
 HISTORY_WINDOW_DAYS = 30
-# History a day's features can depend on: a window of returns, each from a price carried up to a window, a week
-# back (ret_7). Loading this many days gives the same features as loading everything (tested).
-FEATURE_LOOKBACK_DAYS = 2 * HISTORY_WINDOW_DAYS + 8
+# The window of the long ones: newness is capped here (a product first priced 90+ days ago is "established"),
+# drawdown and the long median look back this far.
+LONG_WINDOW_DAYS = 90
+# History a day's features can depend on: the long window over prices carried up to a short window, and a week
+# more. Loading this many days gives the same features as loading everything (tested).
+FEATURE_LOOKBACK_DAYS = LONG_WINDOW_DAYS + HISTORY_WINDOW_DAYS + 8
 
 
 @dataclass
@@ -152,6 +164,21 @@ def _move(fn, a: np.ndarray, window: int, min_count: int = 1) -> np.ndarray:
     return fn(a, min(window, a.shape[0]), min_count=min(min_count, a.shape[0]), axis=0)
 
 
+def _newness(market: np.ndarray) -> np.ndarray:
+    """Days since the series' first price within the long window (89 for a series priced all along it): a
+    bounded window, so it does not depend on how much older history is loaded; NaN with no price in it."""
+    days = np.arange(market.shape[0], dtype=float)[:, None]
+    first = _move(bn.move_min, np.where(np.isnan(market), np.nan, days), LONG_WINDOW_DAYS, 1)
+    return days - first
+
+
+def _group_median(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Each day's median of `values` over the series of the same group, broadcast back to every series."""
+    codes, uniques = pd.factorize(pd.Series(groups), use_na_sentinel=False)
+    medians = pd.DataFrame(values.T).groupby(codes).median().to_numpy()  # groups × days
+    return medians[codes].T
+
+
 def _feature_makers(panel: Panel) -> dict[str, Callable[[], np.ndarray]]:
     """Every feature as a function computing its day × series array from that day and the days before it.
 
@@ -167,7 +194,12 @@ def _feature_makers(panel: Panel) -> dict[str, Callable[[], np.ndarray]]:
     release = (panel.series["release_date"] - pd.Timestamp("1970-01-01")).dt.days.to_numpy(dtype="float64")
     variant_code = _codes(panel.series["variant"], KNOWN_VARIANTS)
     rarity_code = _codes(panel.series["rarity"], KNOWN_RARITIES)
+    category_code = _codes(panel.series["category_id"], KNOWN_CATEGORIES)
     ones = np.ones((n_days, 1))
+
+    def ret_30() -> np.ndarray:
+        return _log_ratio(last, _shift(last, HISTORY_WINDOW_DAYS))
+
     return {
         "log_last": lambda: log_last,
         "ret_1": lambda: _log_ratio(last, _shift(last, 1)),
@@ -189,6 +221,12 @@ def _feature_makers(panel: Panel) -> dict[str, Callable[[], np.ndarray]]:
         "set_age_days": lambda: day_numbers - release[None, :],
         "variant_code": lambda: ones * variant_code[None, :],
         "rarity_code": lambda: ones * rarity_code[None, :],
+        "newness_days": lambda: _newness(market),
+        "drawdown_90": lambda: _log_ratio(last, _move(bn.move_max, last, LONG_WINDOW_DAYS, 1)),
+        "dev_med_90": lambda: _log_ratio(last, _move(bn.move_median, market, LONG_WINDOW_DAYS, 1)),
+        "set_ret_30": lambda: _group_median(ret_30(), panel.series["set_id"].to_numpy()),
+        "catalogue_ret_30": lambda: _group_median(ret_30(), panel.series["category_id"].to_numpy()),
+        "category_code": lambda: ones * category_code[None, :],
         # The three naive fair prices a model must beat.
         "baseline_last_price": lambda: last,
         "baseline_rolling_median_7": lambda: _move(bn.move_median, market, 7, 1),

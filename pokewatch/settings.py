@@ -22,6 +22,10 @@ SOURCES: tuple[str, ...] = get_args(Source)
 LANGUAGES = {3: "en", 85: "ja"}
 
 
+# Forecast when POKEWATCH_HORIZONS is not set (horizon_days first): a week, a month, a quarter (issue 15).
+DEFAULT_HORIZONS = (7, 30, 90)
+
+
 class Settings(BaseSettings):
     """Everything PokeWatch can be configured with (env prefix ``POKEWATCH_``, optional ``.env``)."""
 
@@ -54,7 +58,7 @@ class Settings(BaseSettings):
     # Every horizon gets its own champion (aliases champion / champion-30d …, one registered model) and signals.
     horizons: Annotated[list[int] | None, NoDecode] = Field(
         None, description="Forecast horizons in days, e.g. 7,30,90 (the first is the one views show); empty = "
-                          "horizon_days alone")
+                          "horizon_days, then 30 and 90")
     holdout_days: int = 7
     max_mape: float = 0.20
     min_coverage: float = 0.80
@@ -125,7 +129,9 @@ class Settings(BaseSettings):
     @property
     def forecast_horizons(self) -> list[int]:
         """The horizons forecast and published; the first is the primary one (views, the run's model version)."""
-        return list(self.horizons) if self.horizons else [self.horizon_days]
+        if self.horizons:
+            return list(self.horizons)
+        return [self.horizon_days] + [h for h in DEFAULT_HORIZONS if h != self.horizon_days]
 
     def with_horizons(self, horizons: list[int] | None) -> Settings:
         """These settings forecasting `horizons` (a run's own choice; the first is primary); None: unchanged."""

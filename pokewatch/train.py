@@ -11,7 +11,7 @@ import pandas as pd
 
 from pokewatch import db, model_store, registry
 from pokewatch.evaluate import BASELINES, error_metrics, evaluate, paired_skill, slice_metrics
-from pokewatch.features import FEATURES, build_panel, frame_for_days
+from pokewatch.features import FEATURE_LOOKBACK_DAYS, FEATURES, build_panel, frame_for_days
 from pokewatch.history import load_history, load_reference
 from pokewatch.model import FairPriceModel
 from pokewatch.settings import Settings
@@ -112,7 +112,9 @@ def train(settings: Settings, as_of: dt.date, source: str = "tcgcsv", lineage: d
     started = time.perf_counter()
     registry.mlflow_client(settings)  # MLflow first: an unreachable tracking server fails before minutes of fitting
     with db.connect(settings) as conn:
-        history = load_history(conn, as_of, history_days(settings.horizon_days, settings.holdout_days), source)
+        # and the features' own lookback before the first fit day, so fit rows see the windows scoring rows see
+        history = load_history(conn, as_of, history_days(settings.horizon_days, settings.holdout_days)
+                               + FEATURE_LOOKBACK_DAYS, source)
         cards, sets = load_reference(conn)
     if history.empty or pd.to_datetime(history["as_of"]).max().date() != as_of:
         raise NotEnoughHistory(f"no landed prices for {as_of}: collect or import that day first")

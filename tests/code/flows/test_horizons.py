@@ -20,7 +20,9 @@ def test_settings_name_each_horizon_s_champion_and_keep_the_first_as_primary():
     assert seven.horizon_days == 7 and seven.forecast_horizons == [30, 7]
     assert registry.alias_for(settings, registry.CHAMPION) == "champion"
     assert registry.alias_for(seven, registry.CHAMPION) == "champion-7d"
-    assert Settings().forecast_horizons == [7]
+    assert Settings(horizons=None).forecast_horizons == [7, 30, 90]  # the default: a week, a month, a quarter
+    assert Settings(horizons=None, horizon_days=30).forecast_horizons == [30, 7, 90]
+    assert Settings(horizons="7").forecast_horizons == [7]
     with pytest.raises(ValueError, match="horizons must be positive"):
         Settings(horizons="7,-1")
 
