@@ -67,7 +67,7 @@ def nightly(as_of: dt.date | None = None, skip_collect: bool = False, demo: bool
     with db.connect(settings, autocommit=True) as lock, db.writer_lock(lock, settings.lock_timeout_seconds, "nightly"):
         if request.demo:
             demo_sample.load_sample(settings)
-        run = RunLog(settings, request.as_of, str(runtime.flow_run.id))
+        run = RunLog(settings, request.as_of, str(runtime.flow_run.id), lock=lock)
         results = {}
         try:
             if request.collect:

@@ -16,6 +16,8 @@ from pokewatch.landing import land_prices
 from pokewatch.settings import Settings
 from pokewatch.sources import archive as tcgcsv_archive
 from pokewatch.sources.base import SourceError
+from pokewatch.validation import imports
+from pokewatch.validation.report import ValidationFailed
 
 
 @dataclass
@@ -101,11 +103,15 @@ def _backfill_day(settings, conn, day, landed, archive_dir, cache, base_url) -> 
         held = sorted({str(d) for d in prices["as_of"]})
         if held != [str(day)]:  # the archive's own date decides: never land it under another day
             raise SourceError(f"{path.name} holds prices of {', '.join(held)}, not {day}: nothing landed")
-        with conn.transaction():  # one day, all or nothing
+        # the contract `validate` runs on a collected day, before anything of the day lands
+        checked = imports.check_frame(conn, settings, "tcgcsv", prices, label=path.name, whole_days=True)
+        with conn.transaction():  # one day, all or nothing: its rows and its quarantine
             out = land_prices(conn, "tcgcsv", prices)
-    except SourceError as exc:
-        return BackfillDay(day, "failed", seconds=time.perf_counter() - t0, error=str(exc))
-    return BackfillDay(day, "landed", out.rows, out.inserted, out.updated, time.perf_counter() - t0)
+            moved = imports.quarantine_checked(conn, "tcgcsv", checked)
+    except (SourceError, ValidationFailed) as exc:
+        return BackfillDay(day, "failed", seconds=time.perf_counter() - t0, error=str(exc).splitlines()[0])
+    return BackfillDay(day, "landed", out.rows, out.inserted, out.updated, time.perf_counter() - t0,
+                       error=f"{moved:,} rows quarantined" if moved else "")
 
 
 def _backfill_days(start: dt.date | None, end: dt.date | None, archive_dir: Path | None) -> list[dt.date]:

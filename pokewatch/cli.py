@@ -58,7 +58,8 @@ def import_(path: Annotated[Path, typer.Argument(help="Parquet or CSV in tcgcsv'
     result = run_safely(collect.import_history, settings, path, default_category=category)
     seconds = time.perf_counter() - started
     console.print(f"imported {result.rows:,} rows over {result.days} day(s) from {path} in {seconds:.1f} s: "
-                  f"{result.inserted:,} new, {result.updated:,} changed")
+                  f"{result.inserted:,} new, {result.updated:,} changed, {result.quarantined:,} quarantined by the data "
+                  "contract (pokewatch.quarantine)")
 
 
 @app.command("collect")

@@ -98,13 +98,19 @@ def import_history(settings: Settings, path: Path, source: str = "tcgcsv", defau
 
     Rows of the configured categories land (a file without a categoryId column is `default_category`); a file
     whose rows are all of other categories is an error naming them. Every value is checked before anything lands
-    (sources/files.py), and the import holds the warehouse writer lock, so it never replaces a day a nightly run
-    is validating or scoring.
+    (sources/files.py), then the file's days pass the daily_prices contract `validate` runs (a critical failure
+    lands nothing; rows a warning rejects go to quarantine), and the import holds the warehouse writer lock, so it
+    never replaces a day a nightly run is validating or scoring.
     """
+    from pokewatch.validation import imports  # Great Expectations loads only for a command that lands
+
     prices = read_price_history(Path(path), settings.categories, default_category)
     with db.connect(settings, autocommit=True) as lock, db.writer_lock(lock, settings.lock_timeout_seconds, "import"):
-        with db.connect(settings) as conn:
-            return land_prices(conn, source, prices)
+        with db.connect(settings) as conn:  # one transaction: the rows land and their quarantine moves together
+            checked = imports.check_frame(conn, settings, source, prices, label=Path(path).name, whole_days=False)
+            landed = land_prices(conn, source, prices)
+            landed.quarantined = imports.quarantine_checked(conn, source, checked)
+            return landed
 
 
 __all__ = ["CollectResult", "collect", "import_history"]

@@ -129,4 +129,19 @@ def writer_lock(conn: psycopg.Connection, timeout_seconds: float, what: str) -> 
     try:
         yield
     finally:
-        conn.execute("select pg_advisory_unlock(%s)", (WRITER_LOCK_KEY,))
+        with contextlib.suppress(psycopg.Error):  # a lost connection has released it already
+            conn.execute("select pg_advisory_unlock(%s)", (WRITER_LOCK_KEY,))
+
+
+def check_writer_lock(conn: psycopg.Connection, what: str, before: str) -> None:
+    """Stop unless `conn` still holds the writer lock. A session lock ends with its connection: a holder whose
+    connection was killed (and another run may now hold the lock) must not write another row."""
+    try:
+        held = conn.execute(
+            "select exists (select 1 from pg_locks where locktype = 'advisory' and granted "
+            "and pid = pg_backend_pid() and objid = %s)", (WRITER_LOCK_KEY,)).fetchone()[0]
+    except psycopg.Error:
+        held = False
+    if not held:
+        raise RuntimeError(f"{what} lost the warehouse writer lock (its database connection ended) and stopped "
+                           f"before {before}: nothing more was written; run it again")

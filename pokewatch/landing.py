@@ -21,6 +21,7 @@ class LandingResult:
     rows: int
     inserted: int
     updated: int
+    quarantined: int = 0  # rows the data contract's warnings moved to pokewatch.quarantine
 
 
 def land_prices(

@@ -59,9 +59,11 @@ def finish_run(conn: psycopg.Connection, run_id: uuid.UUID, status: str, *, mode
 class RunLog:
     """Writes each step of a run as it happens (own short transactions), so a failed run still says why."""
 
-    def __init__(self, settings: Settings, as_of: dt.date | None, flow_run_id: str | None = None):
+    def __init__(self, settings: Settings, as_of: dt.date | None, flow_run_id: str | None = None,
+                 lock: psycopg.Connection | None = None):
         self.settings = settings
         self.as_of = as_of
+        self.lock = lock  # the connection holding the writer lock: re-checked before every stage
         with db.connect(settings) as conn:
             self.run_id: uuid.UUID = start_run(conn, as_of, flow_run_id)
         self.stages: dict[str, dict] = {}
@@ -69,6 +71,8 @@ class RunLog:
     @contextlib.contextmanager
     def stage(self, name: str) -> Iterator[dict]:
         """Time a stage; the caller sets out['rows']. Recorded even when the stage fails."""
+        if self.lock is not None:
+            db.check_writer_lock(self.lock, "the nightly run", f"its {name} stage")
         out: dict = {"rows": None}
         started = time.perf_counter()
         try:

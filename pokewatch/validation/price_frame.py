@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import bottleneck as bn
 import numpy as np
 import pandas as pd
 
@@ -17,6 +18,8 @@ DERIVED_COLUMNS = {"days_ahead", "low_price", "mid_price", "high_price", "market
                    "set_move_factor"}
 # A set's move is judged on its median series, and only where enough series have a price on both days.
 SET_MOVE_MIN_SERIES = 20
+# A price is judged against the series' recent level: the median of its last REFERENCE_DAYS landed days.
+REFERENCE_DAYS = 7
 
 
 def _iso_days(series: pd.Series) -> tuple[pd.Series, dict[Any, dt.date | None]]:
@@ -107,8 +110,21 @@ def _set_move_factor(out: pd.DataFrame, ratio: pd.Series) -> pd.Series:
     return np.fmax(median, 1 / median)
 
 
+def _recent_median(rows: pd.DataFrame) -> np.ndarray:
+    """Per row of a frame sorted by series and day: the median market of the series' REFERENCE_DAYS rows before it
+    (the first of which may be the warehouse's recent median), so one junk day is judged against the level around
+    it and the good day after it is not judged against the junk."""
+    group = rows.groupby(["product_id", "variant"], sort=False).ngroup().to_numpy()
+    market = rows["market"].to_numpy(dtype="float64")
+    lags = np.full((len(rows), REFERENCE_DAYS), np.nan)
+    for k in range(1, min(REFERENCE_DAYS, len(rows) - 1) + 1):
+        lags[k:, k - 1] = np.where(group[k:] == group[:-k], market[:-k], np.nan)
+    return bn.nanmedian(lags, axis=1)
+
+
 def _previous_market(out: pd.DataFrame, market: pd.Series, previous: pd.DataFrame | None) -> pd.Series:
-    """Each row's market on the series' previous day (in `previous` or earlier in the frame); NaN when none."""
+    """Each row's reference market: the series' recent median (`previous`) for a day, the median of its last
+    REFERENCE_DAYS rows (earlier in the frame, or `previous`) for a frame of several days; NaN when none."""
     if "product_id" not in out.columns or "variant" not in out.columns or "as_of" not in out.columns:
         return pd.Series(np.nan, index=out.index)
     cur = pd.DataFrame(
@@ -135,7 +151,7 @@ def _previous_market(out: pd.DataFrame, market: pd.Series, previous: pd.DataFram
         before = pd.Series(prev_market.reindex(idx).to_numpy(), index=out.index)
     else:
         both = both.sort_values(["product_id", "variant", "as_of"], kind="stable")
-        both["before"] = both.groupby(["product_id", "variant"], sort=False)["market"].shift()
+        both["before"] = _recent_median(both)
         mine = both[both["pos"] >= 0]
         before = pd.Series(np.nan, index=out.index)
         before.iloc[mine["pos"].to_numpy()] = mine["before"].to_numpy()

@@ -14,7 +14,7 @@ from pokewatch import db
 from pokewatch.landing_schema import PRICE_COLUMNS
 from pokewatch.settings import Settings
 from pokewatch.validation import gx_runner
-from pokewatch.validation.price_frame import DERIVED_COLUMNS, prepare_prices
+from pokewatch.validation.price_frame import DERIVED_COLUMNS, REFERENCE_DAYS, prepare_prices
 from pokewatch.validation.report import ValidationFailed, ValidationReport, combine, finish
 from pokewatch.validation.suites import checked, meta_for, suite_json
 
@@ -46,8 +46,9 @@ def validate_price_frame(
     """Run the daily_prices suite on an in-memory frame (as_of, product_id, variant, set_id, low, mid, high,
     market, direct_low) — e.g. a file or a collected day before landing.
 
-    `previous` is the previous landed day (product_id, variant, market): its row count sets the row-count
-    band (or pass `previous_rows`) and its market prices the day-over-day moves. A frame of several days
+    `previous` is the reference before the day (product_id, variant, market: each series' recent median,
+    `previous_day`): its row count sets the row-count band (or pass `previous_rows`; 0 = no band) and its market
+    prices the moves. A frame of several days
     (`first_day`..`as_of`) is validated in one pass: its band scales with the number of days.
     Thresholds are the `category`'s (suite meta `parameters`: a missing market is normal in the Japanese
     catalogue). Severities: the settings' overrides, then `severities`. Raises ValidationFailed on a critical failure;
@@ -101,20 +102,24 @@ def _load_day(conn, source: str, category: int, as_of: dt.date) -> pd.DataFrame:
     return frame
 
 
-def _previous_day(conn, source: str, category: int, as_of: dt.date) -> pd.DataFrame | None:
-    """The market prices of the category's last landed day before `as_of` (None when there is none)."""
-    prev_day = conn.execute(
-        "select max(as_of) from pokewatch.landings where source = %s and category_id = %s and as_of < %s",
-        (source, category, as_of),
-    ).fetchone()[0]
-    if prev_day is None:
-        return None
+def previous_day(conn, source: str, category: int, as_of: dt.date) -> tuple[pd.DataFrame | None, int | None]:
+    """Each series' recent median market before `as_of` (product_id, variant, market) and the row count of the
+    category's last landed day before it; (None, None) when nothing is landed before it."""
+    days = [r[0] for r in conn.execute(
+        "select as_of from pokewatch.landings where source = %s and category_id = %s and as_of < %s "
+        "order by as_of desc limit %s", (source, category, as_of, REFERENCE_DAYS))]
+    if not days:
+        return None, None
     previous = db.copy_out(
-        conn, "select product_id, variant, market from pokewatch.prices "
-        "where source = %s and category_id = %s and as_of = %s", (source, category, prev_day),
+        conn, "select product_id, variant, percentile_cont(0.5) within group (order by market) as market, "
+        "bool_or(as_of = %s) as on_last_day from pokewatch.prices "
+        "where source = %s and category_id = %s and as_of = any(%s) group by product_id, variant",
+        (days[0], source, category, days),
     )
+    if previous.empty:
+        return None, None
     previous["variant"] = previous["variant"].astype(str)
-    return None if previous.empty else previous
+    return previous[["product_id", "variant", "market"]], int(previous["on_last_day"].sum())
 
 
 def validate_prices(
@@ -143,7 +148,7 @@ def validate_prices(
     checked_days = [_validate_category(settings, as_of, run_id, source, category, build_docs, severities, today)
                     for category in landed or settings.categories[:1]]
     reports = [report for report, _ in checked_days]
-    _check_quarantine_share(settings, as_of, reports)
+    check_quarantine_share(settings, as_of, reports)
     from pokewatch.quarantine import quarantine_rows
 
     for report, frame in checked_days:
@@ -153,7 +158,7 @@ def validate_prices(
     return combine(reports, started)
 
 
-def _check_quarantine_share(settings: Settings, as_of: dt.date, reports: list[ValidationReport]) -> None:
+def check_quarantine_share(settings: Settings, as_of: dt.date, reports: list[ValidationReport]) -> None:
     """Warnings quarantine a few bad rows; when they would take more than max_quarantine_share of a category's
     day, the feed changed (renamed variants, a new format): stop before anything moves or is published."""
     for report in reports:
@@ -172,10 +177,11 @@ def _validate_category(settings, as_of, run_id, source, category, build_docs, se
     started = time.perf_counter()
     with db.connect(settings) as conn:
         frame = _load_day(conn, source, category, as_of)
-        previous = _previous_day(conn, source, category, as_of)
+        previous, previous_rows = previous_day(conn, source, category, as_of)
     run_name = f"{source}-{category}-{as_of.isoformat()}" + (f"-{run_id}" if run_id else "")
     try:
-        report = validate_price_frame(frame, as_of, previous, settings=settings, severities=severities, today=today,
+        report = validate_price_frame(frame, as_of, previous, previous_rows=previous_rows, settings=settings,
+                                      severities=severities, today=today,
                                       build_docs=build_docs, run_name=run_name, category=category,
                                       dataset=f"daily prices (category {category})")
     except ValidationFailed as exc:

@@ -9,7 +9,9 @@ import shutil
 import pytest
 from rich.console import Console
 
+from pokewatch import db
 from pokewatch.backfill import backfill, backfill_table
+from pokewatch.landing import land_prices
 from pokewatch.sources.archive import read_archive
 from pokewatch.sources.base import SourceError
 from tests.conftest import ARCHIVE_7Z
@@ -78,3 +80,23 @@ def _render(table) -> str:
     console = Console(width=160, record=True)
     console.print(table)
     return console.export_text()
+
+
+def test_a_backfill_day_that_fails_the_data_contract_lands_nothing(english, tmp_path):
+    """Issue 17: backfill runs the contract `validate` runs: the archive day against the warehouse's recent
+    prices. Here the day before was landed ×100 (a unit error upstream): the archive's day moves every set 100×."""
+    folder = tmp_path / "archives"
+    folder.mkdir()
+    shutil.copy(ARCHIVE_7Z, folder)
+    day = read_archive(ARCHIVE_7Z, [3])
+    before_day = day.assign(as_of=DAY - dt.timedelta(days=1))
+    for column in ("low", "mid", "high", "market", "direct_low"):
+        before_day[column] = before_day[column] * 100
+    with db.connect(english) as conn:
+        land_prices(conn, "tcgcsv", before_day)
+    result = backfill(english, archive_dir=folder, progress=False)
+    assert [(d.as_of, d.status) for d in result.days] == [(DAY, "failed")]
+    assert "set_move_factor" in result.days[0].error and "\n" not in result.days[0].error
+    with db.connect(english) as conn:
+        assert conn.execute("select array_agg(as_of) from pokewatch.landings").fetchone()[0] == [DAY - dt.timedelta(days=1)]
+        assert conn.execute("select count(*) from pokewatch.prices where as_of = %s", (DAY,)).fetchone()[0] == 0

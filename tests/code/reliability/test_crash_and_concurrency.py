@@ -196,3 +196,35 @@ def test_a_model_trained_on_corrupted_history_is_not_promoted_and_scoring_keeps_
     with db.connect(s) as conn:
         assert conn.execute("select array_agg(distinct model_version) from pokewatch.signals where as_of = %s",
                             (DAY,)).fetchone()[0] == [champ]
+
+
+def test_a_nightly_that_loses_the_writer_lock_stops_before_its_next_write(trained_settings, prefect_server):
+    """Issue 17: the connection holding the writer lock is killed mid-run (another run could now take the lock);
+    the run stops before its next stage with one line, writes no signal, and says so in its runs row."""
+    s = trained_settings
+    before = signal_rows(s)
+    env = cli_env(s, PREFECT_API_URL=prefect_server)
+    proc = subprocess.Popen(pokewatch_cmd("nightly", "--as-of", str(DAY), "--skip-collect"), cwd=PROJECT_DIR,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with watcher(s) as conn:
+        deadline = time.monotonic() + 300
+        holder = None
+        while holder is None and time.monotonic() < deadline and proc.poll() is None:
+            holder = conn.execute("select pid from pg_locks where locktype = 'advisory' and granted and objid = %s",
+                                  (db.WRITER_LOCK_KEY,)).fetchone()
+            time.sleep(0.05)
+        assert holder is not None, proc.communicate(timeout=60)
+        conn.execute("select pg_terminate_backend(%s)", (holder[0],))
+        # another writer could now take the lock at once: it is free
+        assert conn.execute("select pg_try_advisory_lock(%s)", (db.WRITER_LOCK_KEY,)).fetchone()[0]
+        conn.execute("select pg_advisory_unlock(%s)", (db.WRITER_LOCK_KEY,))
+    out, err = proc.communicate(timeout=900)
+    assert proc.returncode == 1, (out[-2000:], err[-3000:])
+    last = " ".join(err.strip().split("error:")[-1].split())
+    assert last.startswith("the nightly run lost the warehouse writer lock"), err[-3000:]
+    assert "Traceback" not in err.split("error:")[-1]
+    assert signal_rows(s) == before  # nothing published by the run that lost its lock
+    with db.connect(s) as conn:
+        status, error = conn.execute("select status, error from pokewatch.runs order by started_at desc limit 1"
+                                     ).fetchone()
+    assert status == "failed" and "lost the warehouse writer lock" in error

@@ -11,6 +11,7 @@ from pokewatch import db
 from pokewatch.collect import import_history
 from pokewatch.partitions import partitions
 from pokewatch.sources.base import SourceError
+from pokewatch.validation.report import ValidationFailed
 from tests.code.reliability.conftest import cli_env, run_cli, snapshot
 
 JAPANESE_DAY = "data/tcgcsv_japan/tcgcsv_prices_cat85_pokemon_japan_2025-09-21.parquet"
@@ -92,3 +93,49 @@ def test_an_import_waits_for_the_writer_lock_a_nightly_holds_and_then_gives_up_i
         with db.connect(settings) as conn:
             assert conn.execute("select count(*) from pokewatch.prices").fetchone() == (0,)
     assert import_history(quick, path).rows == len(real_rows)  # the lock released: it lands
+
+
+def _days_of(rows: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The real rows repeated over n consecutive days from their own day."""
+    first = pd.Timestamp(rows["date"].iloc[0])
+    return pd.concat([rows.assign(date=(first + pd.Timedelta(days=i)).strftime("%Y-%m-%d")) for i in range(n)],
+                     ignore_index=True)
+
+
+def test_an_import_runs_the_data_contract_junk_prices_are_quarantined_and_the_good_days_land(demo_settings, real_rows,
+                                                                                               tmp_path):
+    """Issue 17: a long history with junk prices ($0.70 on a card worth hundreds) imported without complaint.
+    Each junk day is judged against the series' recent median, quarantined; the good day after it lands."""
+    rows = real_rows[real_rows["marketPrice"].notna()].reset_index(drop=True)
+    chase = rows["marketPrice"].idxmax()
+    assert rows.loc[chase, "marketPrice"] >= 60, "needs a card worth more than the $50 move floor"
+    history = _days_of(rows, 10)
+    pid, variant = rows.loc[chase, ["productId", "subTypeName"]]
+    card = (history["productId"] == pid) & (history["subTypeName"] == variant)
+    junk_days = sorted(history["date"].unique())[4:6]  # two junk days in a row, then good days again
+    history.loc[card & history["date"].isin(junk_days), "marketPrice"] = 0.70
+    path = tmp_path / "chase.parquet"
+    history.to_parquet(path)
+    landed = import_history(demo_settings, path)
+    assert landed.quarantined == 2 and landed.rows == len(history)
+    with db.connect(demo_settings) as conn:
+        quarantined = conn.execute(
+            "select as_of::text, expectation, (row->>'market')::float8 from pokewatch.quarantine "
+            "where product_id = %s and variant = %s order by 1", (int(pid), variant)).fetchall()
+        kept = conn.execute("select count(*), min(market)::float8 from pokewatch.prices where product_id = %s "
+                            "and variant = %s and as_of = any(%s::date[])",
+                            (int(pid), variant, sorted(history["date"].unique()))).fetchone()
+    assert quarantined == [(d, "market_day_over_day_move", 0.70) for d in junk_days]
+    assert kept == (8, rows.loc[chase, "marketPrice"])  # the eight good days, the day after the junk included
+
+
+def test_an_import_that_fails_a_critical_expectation_lands_nothing(demo_settings, real_rows, tmp_path):
+    """A file without market prices is broken (critical market_mostly_present, as `validate` says of a day)."""
+    history = _days_of(real_rows, 3).assign(marketPrice=None)
+    path = tmp_path / "no-market.parquet"
+    history.to_parquet(path)
+    before = snapshot(demo_settings)
+    with pytest.raises(ValidationFailed, match=r"no-market.parquet: .* failed critical expectation .*not_be_null\(market"):
+        import_history(demo_settings, path)
+    assert snapshot(demo_settings) == before
+

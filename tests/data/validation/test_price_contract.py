@@ -233,7 +233,8 @@ def test_every_real_day_passes_untouched(history):
 
 
 def test_several_days_in_one_frame(small_history):
-    """A history file is checked in one pass: run days first..last, moves against each series' previous day."""
+    """A history file is checked in one pass: run days first..last, each price against the median of the series'
+    last days before it (issue 17: one junk day is judged against the level around it)."""
     days = sorted(small_history["as_of"].unique())
     report = validate_price_frame(small_history, days[-1], first_day=days[0], today=TODAY)
     assert report.passed and report.quarantined == 0
@@ -241,12 +242,8 @@ def test_several_days_in_one_frame(small_history):
     row = jumped.index[(jumped["as_of"] == days[10]) & (jumped["market"] >= 1)][0]
     jumped.loc[row, "market"] *= 1000
     report = validate_price_frame(jumped, days[-1], first_day=days[0], today=TODAY)
-    # the jump and, in a multi-day frame, the move back the next day (per-day runs compare with what was kept)
-    flagged = report.quarantine_rows["market_day_over_day_move"]
-    assert row in flagged and len(flagged) == 2
-    back = jumped.loc[next(p for p in flagged if p != row)]
-    assert (back["product_id"], back["variant"]) == (jumped.loc[row, "product_id"], jumped.loc[row, "variant"])
-    assert back["as_of"] == days[11]
+    # the jump only: the good price the next day is judged against the recent median, not against the jump
+    assert report.quarantine_rows["market_day_over_day_move"] == [row]
 
 
 def test_importing_validation_does_not_import_great_expectations():
