@@ -58,7 +58,6 @@ class Champion:
 
 
 def load_alias(settings: Settings, alias: str = CHAMPION) -> Champion | None:
-    import mlflow
     from mlflow.exceptions import MlflowException
 
     client = mlflow_client(settings)
@@ -66,7 +65,27 @@ def load_alias(settings: Settings, alias: str = CHAMPION) -> Champion | None:
         mv = client.get_model_version_by_alias(settings.model_name, alias_for(settings, alias))
     except MlflowException:
         return None
-    return Champion(int(mv.version), mlflow.sklearn.load_model(f"models:/{settings.model_name}/{mv.version}"))
+    return Champion(int(mv.version), load_version(settings.tracking_uri, settings.model_name,
+                                                  int(mv.version)))
+
+
+def load_version(tracking_uri: str, model_name: str, version: int):
+    """The registered model of that version. A model file that cannot be read (truncated, deleted, another
+    format) is one line naming the version and the way back, not the loader's traceback."""
+    import mlflow
+    from mlflow.exceptions import MlflowException
+
+    mlflow.set_tracking_uri(tracking_uri)
+    try:
+        return mlflow.sklearn.load_model(f"models:/{model_name}/{version}")
+    except MlflowException:
+        raise
+    except Exception as exc:
+        first = next((line.strip() for line in str(exc).splitlines() if line.strip()), "")
+        raise RuntimeError(
+            f"the model file of {model_name} version {version} cannot be read ({type(exc).__name__}: {first}): "
+            "`pokewatch model rollback` gives the champion back to the version it replaced, or `pokewatch model "
+            "promote VERSION` names another") from None
 
 
 @lru_cache(maxsize=1)

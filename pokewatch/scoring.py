@@ -167,10 +167,7 @@ def plan(settings: Settings, scoring: ScoringRequest) -> ScoringPlan:
 
 @lru_cache(maxsize=4)
 def _load_model(tracking_uri: str, model_name: str, version: int):
-    import mlflow
-
-    mlflow.set_tracking_uri(tracking_uri)
-    return mlflow.sklearn.load_model(f"models:/{model_name}/{version}")
+    return registry.load_version(tracking_uri, model_name, version)
 
 
 def load_model(settings: Settings, version: int):

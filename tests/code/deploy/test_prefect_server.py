@@ -54,6 +54,8 @@ def _base_env(prefect_home: Path, api_url: str) -> dict[str, str]:
         PREFECT_LOGGING_LEVEL="INFO",
         # The scheduler visits new deployments every 5 s instead of 60 s: the test reads the runs it creates.
         PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS="5",
+        # The deployment's mechanics at one horizon (the product's 7/30/90: tests/code/flows/test_horizons.py).
+        POKEWATCH_HORIZONS="7",
     )
     return env
 

@@ -21,7 +21,7 @@ from pokewatch.signals import SignalRule
 from tests.conftest import HISTORY_PARQUET
 from tests.support.warehouse import ZERO_COSTS
 
-from .conftest import DAY, activity, champion, cli_env, pokewatch_cmd, snapshot
+from .conftest import DAY, activity, champion, cli_env, pokewatch_cmd, run_cli, snapshot
 
 
 def watcher(settings) -> psycopg.Connection:
@@ -228,3 +228,20 @@ def test_a_nightly_that_loses_the_writer_lock_stops_before_its_next_write(traine
         status, error = conn.execute("select status, error from pokewatch.runs order by started_at desc limit 1"
                                      ).fetchone()
     assert status == "failed" and "lost the warehouse writer lock" in error
+
+
+def test_a_truncated_champion_file_is_one_line_naming_the_version_and_the_way_back(trained_settings, prefect_server):
+    """Issue 17: a champion whose model file was cut short (a full disk, a bad copy) printed a BadZipFile traceback."""
+    s = trained_settings
+    files = [p for p in (s.home_dir / "mlflow").rglob("*") if p.is_file() and p.suffix in (".skops", ".pkl")]
+    assert files, "the trained template stores its model under the home's MLflow store"
+    for path in files:
+        path.write_bytes(path.read_bytes()[:200])
+    before = signal_rows(s)
+    done = run_cli("nightly", "--as-of", str(DAY), "--skip-collect", env=cli_env(s, PREFECT_API_URL=prefect_server),
+                   timeout=900)
+    last = " ".join(done.stderr.strip().split("error:")[-1].split())
+    assert done.returncode == 1, done.stderr[-3000:]
+    assert last.startswith(f"the model file of {s.model_name} version {champion(s)} cannot be read"), last
+    assert "pokewatch model rollback" in last and "Traceback" not in done.stderr.split("error:")[-1]
+    assert signal_rows(s) == before
