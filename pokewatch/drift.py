@@ -1,7 +1,8 @@
 """The drift watch: has what the model sees today moved away from what it was fitted on?
 
 Per run day, the population stability index (PSI) of
-- every model feature (pokewatch.features.FEATURES), today's scored series vs the reference: the most recent
+- every model feature (pokewatch.features.FEATURES but the set's and catalogue's momentum, one value a day),
+  today's scored series vs the reference: the most recent
   REFERENCE_DAYS fit days of a model trained for today (pokewatch.split.training_days), every REFERENCE_STEP-th;
 - the price level: log market prices, today vs the same reference days;
 - the signal mix: today's BUY/SELL/HOLD shares vs the signals of the last MIX_RUNS earlier days.
@@ -29,6 +30,9 @@ BINS = 10
 EPSILON = 1e-4  # share given to an empty bin, so the logarithm stays finite
 SIGNALS = ("BUY", "SELL", "HOLD")
 AGEING_FEATURES = ("set_age_days",)  # grow one per day: compared at today's age
+# One value per set or catalogue a day: their spread across days is the market's move (the price_level measure),
+# not a change in what the model sees, so they are not compared.
+MARKET_FEATURES = ("set_ret_30", "catalogue_ret_30")
 COLUMNS = ["measure", "name", "statistic", "value", "threshold", "drifted", "detail"]
 
 
@@ -95,7 +99,7 @@ def measure(history: pd.DataFrame, cards: pd.DataFrame, sets: pd.DataFrame, as_o
     if positions:
         reference, today = frame_for_days(panel, positions), frame_for_days(panel, [today_pos])
         elapsed = (pd.Timestamp(as_of) - pd.to_datetime(reference["as_of"])).dt.days.to_numpy()
-        for feature in FEATURES:
+        for feature in (f for f in FEATURES if f not in MARKET_FEATURES):
             ref = reference[feature].to_numpy(float) + (elapsed if feature in AGEING_FEATURES else 0)
             value = psi(ref, today[feature], feature in CATEGORICAL_FEATURES)
             rows.append(("feature", feature, value, _medians(ref, today[feature])))
