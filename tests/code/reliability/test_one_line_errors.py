@@ -8,7 +8,7 @@ from sqlalchemy.engine import make_url
 
 from pokewatch import db
 from tests.code.reliability.conftest import cli_env, run_cli
-from tests.conftest import _admin
+from tests.conftest import HISTORY_PARQUET, _admin
 
 NOBODY = "pw_no_privileges"  # not pokewatch_*: the roles tests list those
 
@@ -33,3 +33,20 @@ def test_a_role_without_privileges_gets_one_line(nobody, command):
     assert len(lines) == 1 and "permission denied" in lines[0], out.stderr
     with db.connect(nobody) as conn:  # the role is real and logs in: only the privileges are missing
         assert conn.execute("select current_user").fetchone() == (NOBODY,)
+
+
+@pytest.mark.parametrize("command", [["import", str(HISTORY_PARQUET)], ["init"]])
+def test_import_and_init_as_a_role_without_privileges_get_one_line(nobody, command):
+    """Issue 17: the tester's list also had `import` and `init` as a role without privileges."""
+    out = run_cli(*command, env=cli_env(nobody))
+    lines = [line for line in out.stderr.splitlines() if line.strip()]
+    assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr
+    assert len(lines) == 1 and ("permission denied" in lines[0] or "must be owner" in lines[0]), out.stderr
+
+
+def test_a_statement_timeout_is_one_line(trained_settings):
+    """Issue 17: a `statement_timeout` (set by a DBA, here through libpq's PGOPTIONS) cancels a query."""
+    out = run_cli("signals", env=cli_env(trained_settings, PGOPTIONS="-c statement_timeout=1"))
+    lines = [line for line in out.stderr.splitlines() if line.strip()]
+    assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr
+    assert len(lines) == 1 and "statement timeout" in lines[0], out.stderr
