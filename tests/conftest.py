@@ -21,9 +21,9 @@ ARCHIVE_7Z = SHARED / "data/tcgcsv/prices-2025-10-26.ppmd.7z"
 # the landed and the trained demo warehouses, the Prefect API and the demo nightly run, the real history.
 pytest_plugins = ["tests.support.templates", "tests.support.prefect", "tests.support.history"]
 
-# The product forecasts 7, 30 and 90 days. Tests of the nightly's mechanics (locks, crashes, secrets, publication)
-# run the first horizon alone, as POKEWATCH_HORIZONS=7 configures it; the session's demo nightly
-# (`tests/support/prefect.py: demo_nightly`) and `tests/code/flows/test_horizons.py` run several horizons.
+# The product forecasts 7, 30 and 90 days (each new champion walks forward over the landed year, ~40 s on the demo).
+# Tests of the nightly's mechanics (locks, crashes, secrets, publication) run the first horizon alone, as
+# POKEWATCH_HORIZONS=7 configures it; `tests/code/flows/test_horizons.py` runs several.
 os.environ.setdefault("POKEWATCH_HORIZONS", "7")
 
 

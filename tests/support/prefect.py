@@ -70,7 +70,6 @@ def demo_nightly(prefect_api, server_url, template_database, tmp_path_factory) -
     home = tmp_path_factory.mktemp("demo-nightly") / "home"
     with pytest.MonkeyPatch.context() as mp:
         mp.delenv("MLFLOW_TRACKING_URI", raising=False)
-        mp.delenv("POKEWATCH_HORIZONS", raising=False)  # the product's default horizons: 7, 30 and 90 days
         settings = _point_flows_at(mp, url_for(server_url, name), home)
         try:
             results = nightly(demo=True)

@@ -17,7 +17,7 @@ COMPARED = ("product_id, variant, as_of, model_version, market_price, fair_price
 
 
 def signals(settings) -> list[tuple]:
-    """The 7-day signals (the session's nightly forecasts 7, 30 and 90 days; the Dask run here, 7 alone)."""
+    """The 7-day signals (the horizon both runs forecast here)."""
     with db.connect(settings) as conn:
         return conn.execute(f"select {COMPARED} from pokewatch.signals where horizon_days = 7 "
                             "order by product_id, variant, as_of, model_version, profile").fetchall()
