@@ -206,15 +206,19 @@ def signals(limit: Annotated[int, typer.Option(min=1, help="Rows to show.")] = 2
         typer.echo(rows.to_json(orient="records", indent=2, force_ascii=False))
         return
     shown = f"{rows['profile'].iloc[0]}, {rows['horizon_days'].iloc[0]} days" if len(rows) else profile or "default"
-    table = Table(title=f"latest signals: {shown} ({len(rows)} shown)")
-    for column in ("card", "set", "variant", "market", "fair", "net", "signal", "conf"):
+    older = len(rows) and not rows["is_current"].all()  # never mix days silently: say which rows are older
+    table = Table(title=f"latest signals: {shown} ({len(rows)} shown)", caption=(
+        "older: the series was not scored on the newest day (no market price that day); its last signal is shown"
+        if older else None))
+    for column in ("card", "set", "variant", "day", "market", "fair", "net", "signal", "conf"):
         table.add_column(column, overflow="fold")
     colour = {"BUY": "green", "SELL": "red", "HOLD": "dim"}
     for r in rows.itertuples():
         name = r.card_name if isinstance(r.card_name, str) else f"product #{r.product_id}"
         table.add_row(
-            name, str(r.set_name or ""), r.variant, f"${r.market_price:,.2f}", f"${r.fair_price:,.2f}",
-            share(r.net_return), f"[{colour[r.signal]}]{r.signal}[/]", f"{r.confidence:.2f}",
+            name, str(r.set_name or ""), r.variant, r.as_of + ("" if r.is_current else " [yellow]older[/]"),
+            f"${r.market_price:,.2f}", f"${r.fair_price:,.2f}", share(r.net_return),
+            f"[{colour[r.signal]}]{r.signal}[/]", f"{r.confidence:.2f}",
         )
     console.print(table)
 

@@ -42,7 +42,8 @@ def latest_signals(settings: Settings, limit: int = 20, signal: str | None = Non
             f"""
             select product_id, card_name, card_number, set_name, set_code, language, rarity, variant, as_of,
                    market_price::float8, fair_price::float8, fair_low::float8, fair_high::float8,
-                   deviation_pct, signal, confidence, reason, model_version, profile, horizon_days, net_return
+                   deviation_pct, signal, confidence, reason, model_version, profile, horizon_days, net_return,
+                   is_current
             from pokewatch.latest_signals
             where {' and '.join(where)}
             order by (signal <> 'HOLD') desc, abs(deviation_pct) desc nulls last, product_id, variant

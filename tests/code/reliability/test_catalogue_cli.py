@@ -93,3 +93,20 @@ def test_validating_a_day_that_is_not_landed_says_so_in_one_line(settings):
     assert out.returncode == 1 and len(lines) == 1 and "Traceback" not in out.stderr, out.stderr
     assert "2030-01-01 is not landed from tcgcsv" in lines[0] and not out.stdout.strip()
     assert run_cli("signals", "--limit", "-1", env=cli_env(settings)).returncode == 2  # refused before any query
+
+
+def test_a_series_not_scored_on_the_newest_day_is_marked_older_never_mixed_silently(trained_settings):
+    """Issue 17: `latest_signals` mixed 616 signals of the day before with 1,246 new ones without a word. A series
+    whose newest signal is older than the newest scored day says so: `is_current` false, and the CLI marks it."""
+    env = cli_env(trained_settings)
+    with db.connect(trained_settings) as conn:  # Charizard's signals are a day older than every other card's
+        conn.execute("update pokewatch.signals set as_of = as_of - 1 where product_id = 42382")
+    table = run_cli("signals", "--card", "charizard 004/102", env={**env, "COLUMNS": "200"})
+    assert table.returncode == 0, table.stderr
+    assert "2025-10-25 older" in table.stdout and "not scored on the newest day" in table.stdout, table.stdout
+    rows = json.loads(run_cli("signals", "--card", "charizard 004/102", "--format", "json", env=env).stdout)
+    assert rows and {(r["as_of"], r["is_current"]) for r in rows} == {("2025-10-25", False)}
+    others = json.loads(run_cli("signals", "--format", "json", "--limit", "50", env=env).stdout)
+    assert others and all(r["is_current"] for r in others if r["product_id"] != 42382)
+    current = run_cli("signals", "--card", "sv4a_shiny_treasure_ex_mew_ex___347_190", env={**env, "COLUMNS": "200"})
+    assert current.returncode == 0 and "2025-10-26" in current.stdout and "older" not in current.stdout
