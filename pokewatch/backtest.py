@@ -324,8 +324,7 @@ def log_backtest(settings: Settings, result: BacktestResult) -> str:
 
     from pokewatch import registry
 
-    registry.mlflow_client(settings, EXPERIMENT)
-    with mlflow.start_run(run_name=f"backtest {result.dataset}") as run:
+    with registry.tracked_run(settings, f"backtest {result.dataset}", EXPERIMENT) as run:
         mlflow.log_params({"dataset": result.dataset, "path": result.path, "profiles": ",".join(result.profiles),
                            "retrain_every": result.retrain_every, "days": result.days, "retrains": result.retrains})
         metrics = {"seconds": result.seconds}

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from pokewatch import cli_watch
-from pokewatch.cli_common import AsOf, as_day, console, fail, last_landed_day, run_safely
+from pokewatch.cli_common import AsOf, as_day, console, fail, flow_api, last_landed_day, run_safely
 from pokewatch.report import share
 from pokewatch.settings import get_settings
 
@@ -110,7 +110,8 @@ def nightly(as_of: AsOf = None,
     """Run the nightly flow (collect → validate → train → score)."""
     from flows.nightly import nightly as nightly_flow
 
-    results = run_safely(nightly_flow, as_of=as_day(as_of), skip_collect=skip_collect, source=source)
+    with flow_api():
+        results = run_safely(nightly_flow, as_of=as_day(as_of), skip_collect=skip_collect, source=source)
     _print_run_summary(results)
 
 
@@ -129,11 +130,12 @@ def demo() -> None:
     settings = get_settings()
     console.print(f"PokeWatch demo: state in {settings.home_dir}")
     last = sample_last_day()
-    for days_before in DEMO_DAYS_BEFORE_LAST:
-        day = last - dt.timedelta(days=days_before)
-        console.print(f"nightly for {day}")
-        results = run_safely(nightly_flow, demo=True, as_of=day)
-        _print_run_summary(results)
+    with flow_api():  # one temporary Prefect server for both runs
+        for days_before in DEMO_DAYS_BEFORE_LAST:
+            day = last - dt.timedelta(days=days_before)
+            console.print(f"nightly for {day}")
+            results = run_safely(nightly_flow, demo=True, as_of=day)
+            _print_run_summary(results)
     horizons = settings.forecast_horizons  # 7, 30, 90 unless POKEWATCH_HORIZONS says otherwise
     for profile, horizon in [(p, horizons[0]) for p in settings.profiles] + [
             (settings.default_profile, h) for h in horizons[1:]]:
@@ -311,7 +313,8 @@ def serve(limit: Annotated[int | None, typer.Option(help="Most runs at once.")] 
     """Serve every deployment from this process (schedules included): Prefect without a work pool."""
     from flows.serve import serve_all
 
-    run_safely(serve_all, limit=limit)
+    with flow_api():
+        run_safely(serve_all, limit=limit)
 
 
 @app.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Annotated
 
@@ -49,6 +50,16 @@ def run_safely(fn, *args, **kwargs):
             raise
         first = next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
         fail(f"{part} refused: {first} ({type(exc).__name__})")
+
+
+@contextlib.contextmanager
+def flow_api():
+    """The Prefect API the command's flows report to (pokewatch.prefect_api): the configured one or a temporary
+    server that ends with the command; failing to start it is one line."""
+    from pokewatch.prefect_api import prefect_api
+
+    with contextlib.ExitStack() as stack:
+        yield run_safely(stack.enter_context, prefect_api())
 
 
 def last_landed_day(settings, source: str | None = None) -> dt.date:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import json
 import logging
+import os
+import socket
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -43,6 +47,55 @@ def mlflow_client(settings: Settings, experiment: str = EXPERIMENT):
                                  tags={EXPERIMENT_KIND_TAG: EXPERIMENT_KIND})
     mlflow.set_experiment(experiment)
     return mlflow.MlflowClient()
+
+
+OWNER_TAG = "pokewatch.process"  # host:pid of the PokeWatch process that started the run
+
+
+def _me() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _gone(owner: str) -> bool:
+    """Whether the process `owner` names has ended: known only for this machine's processes."""
+    host, _, pid = owner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def end_abandoned_runs(client, experiment_id: str) -> list[str]:
+    """MLflow runs left RUNNING by a PokeWatch process that no longer exists (SIGKILLed, out of memory) are
+    ended FAILED, with a tag that says when and by whom; they are not left RUNNING for good."""
+    ended = []
+    for run in client.search_runs([experiment_id], filter_string="attributes.status = 'RUNNING'"):
+        owner = run.data.tags.get(OWNER_TAG)
+        if owner and _gone(owner):
+            client.set_tag(run.info.run_id, "pokewatch.abandoned",
+                           f"its process {owner} ended without finishing (found by {_me()} at "
+                           f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M:%S} UTC)")
+            client.set_terminated(run.info.run_id, status="FAILED")
+            ended.append(run.info.run_id)
+    if ended:
+        log.warning("ended %d MLflow run(s) whose process had died as FAILED: %s", len(ended), ", ".join(ended))
+    return ended
+
+
+@contextlib.contextmanager
+def tracked_run(settings: Settings, run_name: str, experiment: str = EXPERIMENT):
+    """An MLflow run owned by this process (tagged host:pid); runs of dead PokeWatch processes are ended first."""
+    import mlflow
+
+    client = mlflow_client(settings, experiment)
+    end_abandoned_runs(client, mlflow.get_experiment_by_name(experiment).experiment_id)
+    with mlflow.start_run(run_name=run_name, tags={OWNER_TAG: _me()}) as run:
+        yield run
 
 
 def alias_for(settings: Settings, alias: str) -> str:
@@ -137,8 +190,7 @@ def log_and_register(settings: Settings, model, params: dict, metrics: dict, sli
     import mlflow
     from mlflow.models import infer_signature
 
-    client = mlflow_client(settings)
-    with mlflow.start_run(run_name=f"train {tags.get('as_of', '')}") as run:
+    with tracked_run(settings, f"train {tags.get('as_of', '')}") as run:
         mlflow.log_params(params)
         mlflow.log_metrics({k: float(v) for k, v in metrics.items() if v == v})
         mlflow.set_tags({"mlflow.source.git.commit": code_version(), **tags})
@@ -156,7 +208,7 @@ def log_and_register(settings: Settings, model, params: dict, metrics: dict, sli
             registered_model_name=settings.model_name,
         )
         version = int(info.registered_model_version)
-    client.set_registered_model_alias(settings.model_name, alias_for(settings, CHALLENGER), version)
+    mlflow_client(settings).set_registered_model_alias(settings.model_name, alias_for(settings, CHALLENGER), version)
     return version, run.info.run_id
 
 

@@ -87,6 +87,7 @@ def cli_env(settings: Settings | None = None, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("POKEWATCH_", "MLFLOW_", "PREFECT_")) and k not in ("POKEMON_PRICE_API_KEY",
                                                                                  "POKEMONTCG_API_KEY")}
+    env["POKEWATCH_HORIZONS"] = os.environ.get("POKEWATCH_HORIZONS", "7")  # the suite's one horizon (conftest)
     env["PYTHONPATH"] = str(PROJECT_DIR)
     if settings is not None:
         env["POKEWATCH_DATABASE_URL"] = settings.database_url.get_secret_value()
