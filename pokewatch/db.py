@@ -27,7 +27,11 @@ class DatabaseUnavailable(RuntimeError):
 def database_url(settings: Settings) -> URL:
     """The URL PokeWatch talks to: the configured one, else the embedded server (started on demand)."""
     if settings.database_url is not None:
-        url = make_url(settings.database_url.get_secret_value())
+        text = settings.database_url.get_secret_value()
+        if text.partition("://")[2].split("/", 1)[0].count("@") > 1:  # libpq would take the rest for the host
+            raise ValueError(f"POKEWATCH_DATABASE_URL {mask_secrets(text)} has a raw '@' in its user or password: "
+                             "write it as %40")
+        url = make_url(text)
     else:
         url = make_url(_embedded_server_uri(settings.home_dir / "pg"))
     if url.drivername in ("postgresql", "postgres"):
@@ -66,7 +70,8 @@ def connect(settings: Settings, *, autocommit: bool = False) -> Iterator[psycopg
     try:
         conn = psycopg.connect(libpq_conninfo(url), autocommit=autocommit, connect_timeout=10)
     except psycopg.OperationalError as exc:
-        raise DatabaseUnavailable(f"cannot connect to PostgreSQL at {safe_url(url)}: {_first_line(exc)}") from None
+        why = _first_line(exc).replace(url.password, "***") if url.password else _first_line(exc)
+        raise DatabaseUnavailable(f"cannot connect to PostgreSQL at {safe_url(url)}: {why}") from None
     with conn:
         yield conn
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import time
 
 import psycopg
 import pytest
@@ -167,3 +168,54 @@ def test_prefect_api_unreachable_is_a_clear_failure_and_writes_nothing(trained_s
     with db.connect(s) as conn:
         assert conn.execute("select count(*) from pokewatch.runs").fetchone()[0] == runs
     assert champion(s) is not None
+
+
+SECRET_FORMS = {  # issue 17: each form reached Prefect's database (flow-run state, logs, events)
+    "userinfo with a raw @": "postgresql+psycopg://postgres:Raw@Pw-{secret}@127.0.0.1:{port}/pokewatch",
+    "?password=": "postgresql+psycopg://postgres@127.0.0.1:{port}/pokewatch?password={secret}",
+    "libpq sslpassword": "postgresql+psycopg://postgres@127.0.0.1:{port}/pokewatch?sslpassword={secret}",
+}
+
+
+def test_a_password_in_any_url_form_never_reaches_the_cli_or_prefects_database(demo_settings, prefect_server,
+                                                                               monkeypatch):
+    """A nightly that cannot connect, once per form; then Prefect's own SQLite database (states, logs, events,
+    artifacts) is read byte for byte, as is the CLI's output for the same URLs."""
+    import sqlite3
+
+    from prefect.settings import PREFECT_SERVER_DATABASE_CONNECTION_URL
+    from sqlalchemy.engine import make_url as sa_url
+
+    from flows.nightly import nightly
+    from pokewatch.settings import get_settings
+
+    port, failed = closed_port(), []
+    secrets = {form: f"S3cret{i}x{DB_PASSWORD}" for i, form in enumerate(SECRET_FORMS)}
+    for form, template in SECRET_FORMS.items():
+        url = template.format(secret=secrets[form], port=port)
+        monkeypatch.setenv("POKEWATCH_DATABASE_URL", url)
+        get_settings.cache_clear()
+        try:
+            state = nightly(as_of=DAY, skip_collect=True, return_state=True)
+        finally:
+            get_settings.cache_clear()
+        why = "has a raw '@' in its user or password" if "raw @" in form else "cannot connect to PostgreSQL"
+        assert state.is_failed() and why in state.message, (form, state.message)
+        failed.append(str(state.state_details.flow_run_id))
+        done = run_cli("status", env=cli_env(demo_settings, POKEWATCH_DATABASE_URL=url), timeout=300)
+        assert done.returncode == 1 and why in " ".join(done.stderr.split()), done.stderr[-2000:]
+        assert secrets[form] not in done.stdout + done.stderr, form
+    path = sa_url(PREFECT_SERVER_DATABASE_CONNECTION_URL.value()).database
+    deadline = time.monotonic() + 60  # events are written by the server in batches: wait for ours
+    while True:
+        with sqlite3.connect(path) as store:
+            seen = {r[0] for r in store.execute("select resource ->> '$.\"prefect.resource.id\"' from events "
+                                                "where event = 'prefect.flow-run.Failed'")}
+        if {f"prefect.flow-run.{i}" for i in failed} <= seen or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert {f"prefect.flow-run.{i}" for i in failed} <= seen, "the failed runs' events were never written"
+    stored = b"".join(open(p, "rb").read() for p in (path, f"{path}-wal") if os.path.exists(p))
+    assert b"cannot connect to PostgreSQL" in stored and b"raw '@'" in stored  # the failures are recorded, masked
+    for form, secret in secrets.items():
+        assert secret.encode() not in stored, f"the {form} password is stored in Prefect's database"
