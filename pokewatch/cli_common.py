@@ -34,10 +34,6 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     return (DatabaseUnavailable, SourceError, RuntimeError, ValueError, FileNotFoundError)
 
 
-# Failures of the parts PokeWatch talks to, by the module their exception comes from: one line naming the part.
-_PARTS = {"psycopg": "PostgreSQL", "sqlalchemy": "PostgreSQL", "mlflow": "MLflow", "yoyo": "migrations"}
-
-
 def run_safely(fn, *args, **kwargs):
     """Run a command body; a known failure becomes one clear line and exit code 1, not a traceback."""
     try:
@@ -45,11 +41,11 @@ def run_safely(fn, *args, **kwargs):
     except _known_errors() as exc:
         fail(str(exc) or type(exc).__name__)
     except Exception as exc:
-        part = _PARTS.get(type(exc).__module__.split(".")[0])
-        if part is None:
+        from pokewatch.errors import describe, part_of
+
+        if part_of(exc) is None:
             raise
-        first = next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
-        fail(f"{part} refused: {first} ({type(exc).__name__})")
+        fail(describe(exc))
 
 
 @contextlib.contextmanager

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import psycopg
 
 from pokewatch import db
+from pokewatch.errors import describe
 from pokewatch.masking import mask_secrets
 from pokewatch.settings import Settings
 
@@ -91,7 +92,7 @@ class RunLog:
 
     def finish(self, status: str, *, model_version: int | None = None, decision: str | None = None,
                error: BaseException | str | None = None, warning: str | None = None) -> None:
-        text = None if error is None else mask_secrets(str(error) or type(error).__name__)
+        text = None if error is None else mask_secrets(error) if isinstance(error, str) else describe(error)
         with db.connect(self.settings) as conn:
             finish_run(conn, self.run_id, status, model_version=model_version, decision=decision, error=text,
                        warning=warning)
