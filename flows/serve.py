@@ -41,11 +41,12 @@ def _load_flow(entrypoint: str):
     return getattr(importlib.import_module(_module_name(entrypoint)), entrypoint.partition(":")[2])
 
 
-def _schedules(spec: dict[str, Any], timezone: str) -> list:
+def _schedules(spec: dict[str, Any], timezone: str) -> list | None:
+    """The spec's cron schedules in `timezone`; None for a manual deployment (an empty list makes Prefect warn)."""
     from prefect.schedules import Cron
 
     return [Cron(s["cron"], timezone=timezone, active=s.get("active", True)) for s in spec.get("schedules") or []
-            if s.get("cron")]
+            if s.get("cron")] or None
 
 
 def deployments(timezone: str | None = None, path: Path = PREFECT_YAML, skip_missing: bool = True) -> list:

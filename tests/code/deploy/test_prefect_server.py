@@ -119,6 +119,7 @@ def test_nightly_runs_through_a_real_server_and_worker(prefect_server, database_
     _prefect(["variable", "set", "pokewatch_timezone", SCHEDULE_ZONE], env)
     deployed = _prefect(_deploy_args(), env)
     assert "nightly/nightly" in deployed.stdout
+    assert "Warning" not in deployed.stdout + deployed.stderr, deployed.stderr[-3000:]  # e.g. schedules: []
 
     with httpx.Client(base_url=api, timeout=30) as client:
         nightly = client.get("/deployments/name/nightly/nightly").json()
@@ -129,8 +130,9 @@ def test_nightly_runs_through_a_real_server_and_worker(prefect_server, database_
         (schedule,) = nightly["schedules"]
         assert schedule["active"] is True
         assert schedule["schedule"] == {"cron": "0 3 * * *", "timezone": SCHEDULE_ZONE, "day_or": True}
-        assert nightly["pull_steps"] == [{"prefect.deployments.steps.set_working_directory":
-                                          {"directory": "{{ $POKEWATCH_PROJECT_DIR }}"}}]
+        # the project directory is recorded at deploy time: a worker needs no POKEWATCH_PROJECT_DIR
+        (pull,) = nightly["pull_steps"]
+        assert pull["pokewatch.deploy_steps.set_project_directory"]["recorded"].strip() == str(PROJECT_DIR)
         assert set(nightly["parameter_openapi_schema"]["properties"]) == {
             "as_of", "skip_collect", "demo", "source", "profiles", "min_gain_dollars", "horizons"}
         # the source is a choice in the UI's run form, and a source that does not exist is refused
@@ -167,10 +169,10 @@ def test_nightly_runs_through_a_real_server_and_worker(prefect_server, database_
     unknown = _prefect(["deployment", "run", "nightly/nightly", "--param", "source=\"ebay\""], env, check=False)
     assert unknown.returncode != 0
 
-    # The run: the worker's environment (POKEWATCH_*) reaches the flow-run subprocess.
+    # The run: the worker's environment (POKEWATCH_*) reaches the flow-run subprocess; the worker runs in another
+    # directory without POKEWATCH_PROJECT_DIR (the pull step finds the directory recorded at deploy time).
     home = tmp_path / "pokewatch-home"
-    run_env = {**env, "POKEWATCH_DATABASE_URL": database_url, "POKEWATCH_HOME": str(home),
-               "POKEWATCH_PROJECT_DIR": str(PROJECT_DIR)}
+    run_env = {**env, "POKEWATCH_DATABASE_URL": database_url, "POKEWATCH_HOME": str(home)}
     started = time.perf_counter()
     triggered = _prefect(["deployment", "run", "nightly/nightly", "--param", "demo=true"], run_env)
     flow_run_id = UUID_RE.search(triggered.stdout).group(1)
