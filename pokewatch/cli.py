@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from pokewatch import cli_watch
-from pokewatch.cli_common import AsOf, as_day, console, fail, flow_api, last_landed_day, run_safely
+from pokewatch.cli_common import AsOf, SourceOption, as_day, console, fail, flow_api, last_landed_day, run_safely
 from pokewatch.report import share
 from pokewatch.settings import get_settings
 
@@ -26,7 +26,7 @@ def _prepare() -> None:
 
 @app.command()
 def init(roles: Annotated[bool, typer.Option(
-        "--roles", help="Also create pokewatch_writer and pokewatch_reader (passwords from "
+        "--roles", metavar="", help="Also create pokewatch_writer and pokewatch_reader (passwords from "
                         "POKEWATCH_WRITER_PASSWORD / POKEWATCH_READER_PASSWORD).")] = False) -> None:
     """Create or upgrade the warehouse schema (safe to run again)."""
     from pokewatch import db, schema
@@ -43,7 +43,7 @@ def init(roles: Annotated[bool, typer.Option(
 
 
 @app.command("import")
-def import_(path: Annotated[Path, typer.Argument(help="Parquet or CSV in tcgcsv's price schema.")],
+def import_(path: Annotated[Path, typer.Argument(metavar="FILE", help="Parquet or CSV in tcgcsv's price schema.")],
             category: Annotated[int, typer.Option(
                 help="TCGplayer category of a file without a categoryId column (3 English, 85 Japanese).")] = 3,
             ) -> None:
@@ -55,7 +55,11 @@ def import_(path: Annotated[Path, typer.Argument(help="Parquet or CSV in tcgcsv'
     settings = get_settings()
     run_safely(schema.ensure_schema, settings)
     started = time.perf_counter()
-    result = run_safely(collect.import_history, settings, path, default_category=category)
+    with console.status("importing", spinner="dots") as status:
+        def step(what: str) -> None:
+            status.update(f"{what} ({time.perf_counter() - started:.0f} s)")
+
+        result = run_safely(collect.import_history, settings, path, default_category=category, step=step)
     seconds = time.perf_counter() - started
     console.print(f"imported {result.rows:,} rows over {result.days} day(s) from {path} in {seconds:.1f} s: "
                   f"{result.inserted:,} new, {result.updated:,} changed, {result.quarantined:,} quarantined by the data "
@@ -64,7 +68,7 @@ def import_(path: Annotated[Path, typer.Argument(help="Parquet or CSV in tcgcsv'
 
 @app.command("collect")
 def collect_(as_of: AsOf = None,
-             source: Annotated[str, typer.Option(help="tcgcsv, pokemonpricetracker or pokemontcg.")] = "tcgcsv",
+             source: SourceOption = "tcgcsv",
              set_id: Annotated[list[str] | None, typer.Option("--set", help="Set id(s) (keyed sources).")] = None,
              product_id: Annotated[list[int] | None, typer.Option("--product", help="TCGplayer product id(s).")] = None,
              ) -> None:
@@ -84,10 +88,10 @@ def collect_(as_of: AsOf = None,
 
 @app.command()
 def backfill(start: Annotated[dt.datetime | None, typer.Option(
-                 "--from", formats=["%Y-%m-%d"], help="First day to download (YYYY-MM-DD), with --to.")] = None,
+                 "--from", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help="First day to download (YYYY-MM-DD), with --to.")] = None,
              end: Annotated[dt.datetime | None, typer.Option(
-                 "--to", formats=["%Y-%m-%d"], help="Last day to download (YYYY-MM-DD), with --from.")] = None,
-             archive_dir: Annotated[Path | None, typer.Option(help="Read local prices-YYYY-MM-DD.ppmd.7z files.")] = None,
+                 "--to", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help="Last day to download (YYYY-MM-DD), with --from.")] = None,
+             archive_dir: Annotated[Path | None, typer.Option(metavar="DIR", help="Read local prices-YYYY-MM-DD.ppmd.7z files.")] = None,
              ) -> None:
     """Land tcgcsv's daily archives (download --from/--to, or read --archive-dir); landed days are skipped."""
     from pokewatch import backfill as backfilling
@@ -105,8 +109,8 @@ def backfill(start: Annotated[dt.datetime | None, typer.Option(
 
 @app.command()
 def nightly(as_of: AsOf = None,
-            skip_collect: Annotated[bool, typer.Option(help="Use prices already landed.")] = False,
-            source: str = "tcgcsv") -> None:
+            skip_collect: Annotated[bool, typer.Option(metavar="", help="Use prices already landed.")] = False,
+            source: SourceOption = "tcgcsv") -> None:
     """Run the nightly flow (collect → validate → train → score)."""
     from flows.nightly import nightly as nightly_flow
 
@@ -251,7 +255,7 @@ def status() -> None:
 
 
 @app.command()
-def validate(as_of: AsOf = None, source: str = "tcgcsv") -> None:
+def validate(as_of: AsOf = None, source: SourceOption = "tcgcsv") -> None:
     """Run the price contract (Great Expectations) on a landed day, alone."""
     from pokewatch import validation
 
@@ -279,13 +283,13 @@ def validate(as_of: AsOf = None, source: str = "tcgcsv") -> None:
 
 @app.command()
 def backtest(dataset: Annotated[str, typer.Option(help="sealed (610 days) or tcgcsv (36 days).")] = "sealed",
-             path: Annotated[Path | None, typer.Option(help="Parquet to read (default: ../shared/data).")] = None,
+             path: Annotated[Path | None, typer.Option(metavar="FILE", help="Parquet to read (default: ../shared/data).")] = None,
              horizon: Annotated[list[int] | None, typer.Option(help="Forward horizons in days.")] = None,
              profile: Annotated[list[str] | None, typer.Option(
                  help="Cost profile(s) to decide for (pokewatch.cost_profiles); default: POKEWATCH_PROFILES.")] = None,
              retrain_every: int = 30,
              store: Annotated[bool, typer.Option(
-                 help="Walk forward over the warehouse's landed history instead, and store each BUY/SELL class's "
+                 metavar="", help="Walk forward over the warehouse's landed history instead, and store each BUY/SELL class's "
                       "record in pokewatch.signal_edges (what scoring publishes by).")] = False,
              as_of: AsOf = None) -> None:
     """Walk forward day by day: signals from what was known that day, returns after costs vs baselines."""

@@ -13,7 +13,10 @@ from rich.markup import escape
 console = Console()
 err = Console(stderr=True)
 
-AsOf = Annotated[dt.datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Day to run for (YYYY-MM-DD).")]
+AsOf = Annotated[dt.datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help="Day to run for (YYYY-MM-DD).")]
+
+SourceOption = Annotated[str, typer.Option(metavar="SOURCE", help="Price source: tcgcsv, pokemonpricetracker or "
+                                                                  "pokemontcg.")]
 
 
 def as_day(value: dt.datetime | None) -> dt.date | None:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from pokewatch.cli_common import AsOf, as_day, console, fail, last_landed_day, run_safely
+from pokewatch.cli_common import AsOf, SourceOption, as_day, console, fail, last_landed_day, run_safely
 from pokewatch.report import share
 from pokewatch.settings import get_settings
 
@@ -40,9 +40,9 @@ def alerts(as_of: AsOf = None,
 
 
 def track_record(rebuild: Annotated[bool, typer.Option(
-                     "--rebuild", help="Walk forward over the landed history and store every decision, graded, as "
+                     "--rebuild", metavar="", help="Walk forward over the landed history and store every decision, graded, as "
                                        "kind 'backtest' (after import or backfill).")] = False,
-                 as_of: AsOf = None, source: str = "tcgcsv") -> None:
+                 as_of: AsOf = None, source: SourceOption = "tcgcsv") -> None:
     """How past signals did once their horizon ended, beside always-BUY and always-HOLD on the same days."""
     from pokewatch import db
     from pokewatch import track_record as record

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,23 +94,29 @@ def _result(source: str, as_of: dt.date, landed: LandingResult, started: float, 
     )
 
 
-def import_history(settings: Settings, path: Path, source: str = "tcgcsv", default_category: int = 3) -> LandingResult:
+def import_history(settings: Settings, path: Path, source: str = "tcgcsv", default_category: int = 3,
+                   step: Callable[[str], None] = lambda _: None) -> LandingResult:
     """Land a tcgcsv-schema price file (parquet/CSV, many days) in one transaction; rerunning changes nothing.
 
     Rows of the configured categories land (a file without a categoryId column is `default_category`); a file
     whose rows are all of other categories is an error naming them. Every value is checked before anything lands
     (sources/files.py), then the file's days pass the daily_prices contract `validate` runs (a critical failure
     lands nothing; rows a warning rejects go to quarantine), and the import holds the warehouse writer lock, so it
-    never replaces a day a nightly run is validating or scoring.
+    never replaces a day a nightly run is validating or scoring. `step` hears each phase (the CLI's progress).
     """
+    step(f"reading {Path(path).name}")
     from pokewatch.validation import imports  # Great Expectations loads only for a command that lands
 
     prices = read_price_history(Path(path), settings.categories, default_category)
+    step("waiting for the warehouse writer lock")
     with db.connect(settings, autocommit=True) as lock, db.writer_lock(lock, settings.lock_timeout_seconds, "import"):
         with db.connect(settings) as conn:  # one transaction: the rows land and their quarantine moves together
+            step(f"checking {len(prices):,} rows against the data contract (daily_prices)")
             checked = imports.check_frame(conn, settings, source, prices, label=Path(path).name, whole_days=False)
+            step(f"landing {len(prices):,} rows (COPY)")
             landed = land_prices(conn, source, prices)
             landed.quarantined = imports.quarantine_checked(conn, source, checked)
+            step("committing")
             return landed
 
 
