@@ -116,7 +116,13 @@ class Runner:
 
     def build_docs(self) -> Path:
         self.context.build_data_docs(site_names=[SITE])
-        return self.state / "data_docs" / "index.html"
+        return self.offline()
+
+    def offline(self) -> Path:
+        """GX's pages without outside requests, and PokeWatch's static index (validation/data_docs.py)."""
+        from pokewatch.validation.data_docs import make_offline
+
+        return make_offline(self.state / "data_docs", self.state / "gx" / "validations")
 
 
 def runner(state: Path | None) -> Runner:
@@ -158,6 +164,8 @@ def run(suite_name: str, frame: pd.DataFrame, *, severities: dict[str, str] | No
                 if rows:
                     quarantine.setdefault(item["name"], []).extend(rows)
         docs = gx_runner.docs_path(key) if state else None
+        if state:
+            gx_runner.offline()
     return results, quarantine, docs
 
 

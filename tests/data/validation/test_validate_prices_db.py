@@ -79,6 +79,25 @@ def test_a_real_day_passes_and_builds_data_docs(warehouse, today):
     gx_runner.forget(warehouse.home_dir)
     again = validate_prices(warehouse, DAY, run_id=uuid.uuid4(), today=TODAY)
     assert again.passed and Path(again.data_docs_path).is_file()
+    _assert_readable_offline(warehouse.home_dir / "data_docs", Path(again.data_docs_path))
+
+
+def _assert_readable_offline(site: Path, page: Path) -> None:
+    """Issue 18: GX's index was empty offline (drawn by CDN scripts) and every page fetched GX's logo; severity and
+    why were not shown. The site makes no outside request; PokeWatch's static index links each result page and
+    shows every expectation's severity and why."""
+    import re
+
+    # what a browser fetches by itself (a plain link is fetched only when followed)
+    loads = re.compile(r"""src\s*=\s*["']https?://|<link[^>]*href\s*=\s*["']https?://|url\(\s*["']?https?://""", re.I)
+    for path in [*site.rglob("*.html"), *site.rglob("*.css")]:
+        assert not loads.search(path.read_text()), f"{path.relative_to(site)} loads from outside"
+    index = (site / "index.html").read_text()
+    assert "<script" not in index
+    assert f"href='{page.relative_to(site).as_posix()}'" in index  # the newest result page, linked
+    assert ">daily_prices</td>" in index  # the data asset by name (GX's page says "Data asset: None")
+    assert "class='critical'>critical</td>" in index and "class='warning'>warning</td>" in index
+    assert "a missing column means the feed or the parser changed" in index  # meta.why of column_present
 
 
 @pytest.mark.parametrize("defect", ["negative_price", "empty_day", "ninety_percent_drop"])
