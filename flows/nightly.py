@@ -12,7 +12,7 @@ from flows import watch
 from flows.collect import collect
 from flows.train import train
 from flows.validate import validate
-from pokewatch import db, report, run_request, schema, scoring
+from pokewatch import db, links, report, run_request, schema, scoring
 from pokewatch import demo as demo_sample
 from pokewatch import train as training
 from pokewatch.runs import RunLog
@@ -126,9 +126,13 @@ def nightly(as_of: dt.date | None = None, skip_collect: bool = False, demo: bool
         warning = results["drift"].message()
         run.finish("succeeded", model_version=results["score"].model_version, decision=results["train"].reason,
                    warning=warning)
-    create_markdown_artifact(report.nightly_markdown(run, results), key="nightly-summary", description=f"as of {day}")
+    docs = links.data_docs(settings, results["validate"].data_docs_path)
+    create_markdown_artifact(report.nightly_markdown(run, results, links=[
+        links.mlflow_run(settings, None, results["train"].metrics.get("mlflow_run_id")), docs]),
+        key="nightly-summary", description=f"as of {day}")
     # The stages' own tables on the parent run too: the run people open in the UI is this one.
-    create_markdown_artifact(results["validate"].markdown(), key="nightly-validation", description="the data contract")
+    create_markdown_artifact(results["validate"].markdown(docs), key="nightly-validation",
+                             description="the data contract")
     create_table_artifact(report.decision_table(results["train"]), key="nightly-model-decision",
                           description=results["train"].reason)
     create_markdown_artifact(report.signals_markdown(results["score"]), key="nightly-signals",

@@ -7,6 +7,7 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 
+from pokewatch import links
 from pokewatch.settings import Source, get_settings
 
 
@@ -14,12 +15,15 @@ from pokewatch.settings import Source, get_settings
 def validate_day(as_of: dt.date, run_id: uuid.UUID | None, source: str):
     from pokewatch import validation  # imports Great Expectations (~6 s): only where validation runs
 
+    settings = get_settings()
     try:
-        report = validation.validate_prices(get_settings(), as_of, run_id=run_id, source=source)
+        report = validation.validate_prices(settings, as_of, run_id=run_id, source=source)
     except validation.ValidationFailed as failed:
-        create_markdown_artifact(failed.report.markdown(), key="validation", description="Validation FAILED")
+        create_markdown_artifact(failed.report.markdown(links.data_docs(settings, failed.report.data_docs_path)),
+                                 key="validation", description="Validation FAILED")
         raise
-    create_markdown_artifact(report.markdown(), key="validation", description=report.summary())
+    create_markdown_artifact(report.markdown(links.data_docs(settings, report.data_docs_path)), key="validation",
+                             description=report.summary())
     return report
 
 

@@ -54,9 +54,11 @@ def signals_markdown(result) -> str:
     )
 
 
-def nightly_markdown(run, results: dict, error: BaseException | None = None) -> str:
+def nightly_markdown(run, results: dict, error: BaseException | None = None, links: list[str | None] = ()) -> str:
+    """The run's summary; `links` (pokewatch.links: the MLflow run, Data Docs) go under its first line."""
     status = f"FAILED: {error}" if error else "succeeded"
     lines = [f"# PokeWatch nightly {run.as_of}: {status}", "", f"Run `{run.run_id}`.", ""]
+    lines += [f"- {link}" for link in links if link] + ([""] if any(links) else [])
     lines.append(_table(["stage", "rows", "seconds"],
                         [[name, s.get("rows"), s.get("seconds")] for name, s in run.stages.items()]))
     if "validate" in results:

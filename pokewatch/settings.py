@@ -104,6 +104,9 @@ class Settings(BaseSettings):
     validation_severity: Annotated[dict[str, Literal["critical", "warning", "info"]], NoDecode] = Field(
         default_factory=dict, description="Severity overrides by expectation name: name=warning,name2=info (or JSON)")
     timezone: str = "UTC"
+    data_docs_url: str | None = Field(None, description="Where HOME/data_docs is served; artifacts link to it")
+    mlflow_ui_url: str | None = Field(None, description="The MLflow UI artifacts link runs to (default: an http(s) "
+                                                        "MLFLOW_TRACKING_URI)")
 
     @field_validator("categories", mode="before")
     @classmethod

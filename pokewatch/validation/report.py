@@ -52,7 +52,8 @@ class ValidationReport:
             text += "; 0 rows quarantined"
         return text + f" in {self.seconds:.1f} s"
 
-    def markdown(self) -> str:
+    def markdown(self, docs_link: str | None = None) -> str:
+        """The report as markdown; `docs_link` (pokewatch.links.data_docs) replaces the bare Data Docs path."""
         lines = [
             f"### Validation: {self.dataset}" + (f" {self.as_of}" if self.as_of else ""),
             "",
@@ -63,10 +64,11 @@ class ValidationReport:
         ]
         for r in self.results:
             mark = "pass" if r["success"] else "**FAIL**"
-            observed = str(r["observed"]).replace("|", "\\|")
+            observed = " ".join(str(r["observed"]).split())  # a newline would end the table's row
+            observed = (observed if len(observed) <= 160 else observed[:157] + "...").replace("|", "\\|")
             lines.append(f"| `{r['expectation']}` | {r['severity']} | {mark} | {observed} |")
-        if self.data_docs_path:
-            lines += ["", f"Data Docs: `{self.data_docs_path}`"]
+        if docs_link or self.data_docs_path:
+            lines += ["", docs_link or f"Data Docs: `{self.data_docs_path}`"]
         return "\n".join(lines) + "\n"
 
 

@@ -55,6 +55,10 @@ def test_the_nightly_grades_alerts_and_ends_drifted_naming_what_moved(flow_setti
             flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id])))
     assert {"nightly-summary", "nightly-validation", "nightly-model-decision", "nightly-signals"} <= {
         a.key for a in artifacts}
+    by_key = {a.key: str(a.data) for a in artifacts}
+    # linked, not a worker path and a bare id (issue 18): the MLflow run and the day's Data Docs page
+    assert f"MLflow run `{results['train'].metrics['mlflow_run_id']}`" in by_key["nightly-summary"]
+    assert "[Data Docs](file://" in by_key["nightly-summary"] and "[Data Docs](file://" in by_key["nightly-validation"]
 
     # The training run's lineage in MLflow: the commit, the Prefect flow run, the days, the fitted rows.
     import subprocess
