@@ -216,8 +216,12 @@ def test_deployments_file():
                                      "active": True}]
     assert all(not deployments[n]["schedules"] for n in ("backfill", "train", "score", "backtest"))
     assert nightly["concurrency_limit"] == 1 and deployments["backfill"]["concurrency_limit"] == 1
-    assert spec["pull"] == [{"prefect.deployments.steps.set_working_directory":
-                             {"directory": "{{ $POKEWATCH_PROJECT_DIR }}"}}]
+    # the project directory, recorded at deploy time, is where a flow run changes to (POKEWATCH_PROJECT_DIR wins)
+    (build,) = spec["build"]
+    assert build["prefect.deployments.steps.run_shell_script"]["id"] == "deployed-from"
+    assert spec["pull"] == [{"pokewatch.deploy_steps.set_project_directory":
+                             {"recorded": "{{ deployed-from.stdout }}"}}]
+    assert all(deployments[n]["schedules"] is None for n in ("backfill", "train", "score", "backtest"))  # no warning
     assert nightly["parameters"]["demo"] is False and nightly["parameters"]["source"] == "tcgcsv"
 
 
