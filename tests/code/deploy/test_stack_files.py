@@ -21,7 +21,7 @@ ENV_EXAMPLE = PROJECT_DIR / ".env.example"
 PREFECT_YAML = PROJECT_DIR / "deployments" / "prefect.yaml"
 INIT_DIR = PROJECT_DIR / "docker" / "postgres-init"
 
-SERVICES = {"postgres", "prefect-server", "prefect-worker", "mlflow", "metabase"}
+SERVICES = {"postgres", "prefect-server", "prefect-worker", "mlflow", "metabase", "superset"}
 # What the worker (and so every flow run) cannot do without.
 WORKER_REQUIRED_ENV = {
     "PREFECT_API_URL", "POKEWATCH_DATABASE_URL", "POKEWATCH_HOME", "POKEWATCH_PROJECT_DIR", "MLFLOW_TRACKING_URI",
@@ -91,6 +91,7 @@ def test_every_service_has_a_healthcheck_and_waits_for_healthy_dependencies(comp
         "prefect-server": {"postgres"},
         "mlflow": {"postgres"},
         "metabase": {"postgres"},
+        "superset": {"postgres"},
         "prefect-worker": {"postgres", "prefect-server", "mlflow"},
     }
     for name, needs in expected.items():
@@ -111,7 +112,7 @@ def test_ports_are_published_on_loopback_only_by_default(compose):
             host_ip = _defaults(port).split(":")[0]
             assert host_ip == "127.0.0.1", f"{name} publishes {port} beyond loopback"
             published += 1
-    assert published == 4  # postgres, prefect UI/API, MLflow, Metabase; the worker publishes nothing
+    assert published == 5  # postgres, prefect UI/API, MLflow, Metabase, Superset; the worker publishes nothing
     assert not compose["services"]["prefect-worker"].get("ports")
 
 
@@ -251,7 +252,7 @@ def test_docker_compose_config_parses(tmp_path):
                               capture_output=True, text=True, timeout=120, check=True).stdout
     ports = [p for s in yaml.safe_load(resolved)["services"].values() for p in s.get("ports", [])]
     host_ips = [p["host_ip"] if isinstance(p, dict) else p.split(":")[0] for p in ports]
-    assert len(host_ips) == 4 and set(host_ips) == {"127.0.0.1"}, ports
+    assert len(host_ips) == 5 and set(host_ips) == {"127.0.0.1"}, ports
     # An empty .env must stop `up` with a clear message instead of starting with blank passwords.
     (tmp_path / "empty.env").write_text("")
     missing = subprocess.run([binary, "--env-file", str(tmp_path / "empty.env"), "config", "-q"],
