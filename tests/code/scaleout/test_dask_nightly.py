@@ -44,7 +44,8 @@ def test_dask_partitions_publish_the_same_signals_as_the_default_runner(demo_nig
     assert len(before) == default["score"].rows > 1000
 
     use(monkeypatch, task_runner="dask", dask_workers=2, partition_size=400)
-    on_dask = nightly(demo=True)  # retrains (a tie keeps the champion) and scores on Dask
+    # the same day on the landed sample (no reload): retrains (a tie keeps the champion) and scores on Dask
+    on_dask = nightly(as_of=DAY, skip_collect=True)
     after = signals(flow_settings)
 
     assert on_dask["score"].partitions >= 4
