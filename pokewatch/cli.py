@@ -9,15 +9,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from pokewatch import cli_watch
+from pokewatch import cli_ops, cli_watch
 from pokewatch.cli_common import AsOf, SourceOption, as_day, console, fail, flow_api, last_landed_day, run_safely
 from pokewatch.report import share
 from pokewatch.settings import get_settings
 
 app = typer.Typer(help="PokeWatch: nightly fair prices and BUY/SELL/HOLD signals for Pokémon cards.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
-model_app = typer.Typer(help="Move the champion alias by hand.", no_args_is_help=True)
-app.add_typer(model_app, name="model")
+
+
 @app.callback()
 def _prepare() -> None:
     """Before any command: state folders, and Prefect/MLflow quiet and local (env set before they are imported)."""
@@ -312,43 +312,9 @@ app.command("edges")(cli_watch.edges)
 app.command("track-record")(cli_watch.track_record)
 
 
-@app.command()
-def serve(limit: Annotated[int | None, typer.Option(help="Most runs at once.")] = None) -> None:
-    """Serve every deployment from this process (schedules included): Prefect without a work pool."""
-    from flows.serve import serve_all
-
-    with flow_api():
-        run_safely(serve_all, limit=limit)
-
-
-@app.command()
-def schedule(n: Annotated[int, typer.Option("-n", help="How many runs to list.")] = 10) -> None:
-    """What Prefect runs next (needs PREFECT_API_URL pointing at a server with the deployments)."""
-    from pokewatch.schedule import next_runs
-
-    runs = run_safely(next_runs, n)
-    if not runs:
-        console.print("nothing scheduled")
-    for r in runs:
-        console.print(f"{r['scheduled']:%Y-%m-%d %H:%M %Z}  {r['deployment']}  {r['state']}  {r['flow_run']}")
-
-
-@model_app.command("promote")
-def model_promote(version: int, reason: str = "promoted by hand") -> None:
-    """Make VERSION the champion."""
-    from pokewatch import registry
-
-    previous = run_safely(registry.set_champion, get_settings(), version, reason)
-    console.print(f"champion: version {version} (was {previous or 'none'})")
-
-
-@model_app.command("rollback")
-def model_rollback() -> None:
-    """Give the champion alias back to the version the current champion replaced."""
-    from pokewatch import registry
-
-    current, previous = run_safely(registry.rollback_champion, get_settings())
-    console.print(f"champion: version {previous} (rolled back from {current})")
+app.command("serve")(cli_ops.serve)
+app.command("schedule")(cli_ops.schedule)
+app.add_typer(cli_ops.model_app, name="model")
 
 
 if __name__ == "__main__":

@@ -70,14 +70,17 @@ def connect(settings: Settings, *, autocommit: bool = False) -> Iterator[psycopg
     try:
         conn = psycopg.connect(libpq_conninfo(url), autocommit=autocommit, connect_timeout=10)
     except psycopg.OperationalError as exc:
-        why = _first_line(exc).replace(url.password, "***") if url.password else _first_line(exc)
-        raise DatabaseUnavailable(f"cannot connect to PostgreSQL at {safe_url(url)}: {why}") from None
+        raise unavailable(url, exc) from None
     with conn:
         yield conn
 
 
-def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+def unavailable(url: URL, exc: BaseException) -> DatabaseUnavailable:
+    """The one clear line for a connection that failed: the URL masked, and the password masked in libpq's text."""
+    why = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    if url.password:
+        why = why.replace(url.password, "***")
+    return DatabaseUnavailable(f"cannot connect to PostgreSQL at {safe_url(url)}: {why}")
 
 
 COPY_CHUNK_ROWS = 200_000

@@ -8,7 +8,7 @@ from pathlib import Path
 import psycopg
 
 from pokewatch.catalogue import load_reference
-from pokewatch.db import SCHEMA, DatabaseUnavailable, _first_line, connect, database_url, libpq_conninfo, safe_url
+from pokewatch.db import SCHEMA, connect, database_url, libpq_conninfo, unavailable
 from pokewatch.settings import PROJECT_DIR, Settings
 
 SQL_DIR = PROJECT_DIR / "sql"
@@ -48,7 +48,7 @@ def migrate(settings: Settings) -> list[str]:
     try:
         backend = get_backend(libpq_conninfo(url).replace("postgresql://", "postgresql+psycopg://", 1))
     except psycopg.OperationalError as exc:  # the same clear line as connect(), never a traceback
-        raise DatabaseUnavailable(f"cannot connect to PostgreSQL at {safe_url(url)}: {_first_line(exc)}") from None
+        raise unavailable(url, exc) from None
     migrations = read_migrations(str(SQL_DIR / "migrations"))
     try:
         with backend.lock():

@@ -33,7 +33,8 @@ def _suites() -> list[dict]:
 
 def _validations(results: Path, site: Path) -> list[dict]:
     rows = []
-    for path in results.glob("*/*/*/*.json"):
+    newest = sorted(results.glob("*/*/*/*.json"), key=lambda p: p.parts[-2], reverse=True)[:NEWEST]  # by run time
+    for path in newest:
         suite, run_name, run_time = path.parts[-4:-1]
         page = site / "validations" / suite / run_name / run_time / path.with_suffix(".html").name
         try:
@@ -46,7 +47,7 @@ def _validations(results: Path, site: Path) -> list[dict]:
                      "asset": batch.get("data_asset_name") or suite,
                      "passed": f"{stats.get('successful_expectations', '?')} of {stats.get('evaluated_expectations', '?')}",
                      "page": page.relative_to(site).as_posix() if page.is_file() else None})
-    return sorted(rows, key=lambda r: r["time"], reverse=True)[:NEWEST]
+    return rows
 
 
 def _cell(value) -> str:
@@ -79,14 +80,18 @@ def index_html(site: Path, results: Path) -> str:
 
 
 def make_offline(site: Path, results: Path) -> Path:
-    """Strip outside requests from every page of `site` (pages already clean are left alone) and write the
-    static index over GX's. Returns the index."""
+    """Strip outside requests from the pages of `site` GX wrote since the last pass (a marker file's time) and
+    write the static index over GX's. Returns the index."""
+    marker = site / ".offline"
+    since = marker.stat().st_mtime if marker.exists() else 0.0
+    marker.touch()  # before reading: a page GX writes meanwhile is seen by the next pass
     for page in [*site.rglob("*.html"), *site.rglob("*.css")]:
+        if page.stat().st_mtime < since:
+            continue
         text = page.read_text(encoding="utf-8")
-        if "http" in text:
-            clean = strip_outside_requests(text)
-            if clean != text:
-                page.write_text(clean, encoding="utf-8")
+        clean = strip_outside_requests(text)
+        if clean != text:
+            page.write_text(clean, encoding="utf-8")
     index = site / "index.html"
     index.write_text(index_html(site, results), encoding="utf-8")
     return index
