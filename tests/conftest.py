@@ -95,3 +95,22 @@ def conn(settings):
     (an idle open transaction would block a partition being created by the code under test)."""
     with db.connect(settings, autocommit=True) as connection:
         yield connection
+
+
+# The suite runs on two pytest-xdist workers (pyproject: `-n 2 --dist loadgroup`). Each file stays on one worker,
+# so its module set-ups run once; the files that share the session's demo nightly (a minute to build) or that
+# create the cluster-wide roles pokewatch_reader/pokewatch_writer (passwords set per test) all run on one worker.
+ONE_WORKER = {"tests/code/sql/test_roles.py", "tests/code/reliability/test_privilege_secrets_outages.py"}
+ONE_WORKER_DIRS = ("tests/code/bi/",)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    by_file: dict[str, list] = {}
+    for item in items:
+        by_file.setdefault(item.path.relative_to(config.rootpath).as_posix(), []).append(item)
+    for path, file_items in by_file.items():
+        together = (path in ONE_WORKER or path.startswith(ONE_WORKER_DIRS)
+                    or any("demo_nightly" in item.fixturenames for item in file_items))
+        for item in file_items:
+            item.add_marker(pytest.mark.xdist_group("demo-nightly-and-roles" if together else path))

@@ -210,11 +210,13 @@ def test_a_nightly_that_loses_the_writer_lock_stops_before_its_next_write(traine
         deadline = time.monotonic() + 300
         holder = None
         while holder is None and time.monotonic() < deadline and proc.poll() is None:
-            holder = conn.execute("select pid from pg_locks where locktype = 'advisory' and granted and objid = %s",
+            holder = conn.execute("select pid from pg_locks where locktype = 'advisory' and granted and objid = %s "
+                                  "and database = (select oid from pg_database where datname = current_database())",
                                   (db.WRITER_LOCK_KEY,)).fetchone()
             time.sleep(0.05)
         assert holder is not None, proc.communicate(timeout=60)
-        conn.execute("select pg_terminate_backend(%s)", (holder[0],))
+        # wait (up to 10 s) until the backend has exited: without a timeout the call only sends the signal
+        assert conn.execute("select pg_terminate_backend(%s, 10000)", (holder[0],)).fetchone()[0]
         # another writer could now take the lock at once: it is free
         assert conn.execute("select pg_try_advisory_lock(%s)", (db.WRITER_LOCK_KEY,)).fetchone()[0]
         conn.execute("select pg_advisory_unlock(%s)", (db.WRITER_LOCK_KEY,))
