@@ -6,6 +6,7 @@ from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NONE
 
+from flows.params import Maybe
 from pokewatch import backfill as backfilling
 from pokewatch.settings import get_settings
 
@@ -16,7 +17,7 @@ def land_archives(start: dt.date | None, end: dt.date | None, archive_dir: str |
 
 
 @flow(name="backfill", log_prints=True)
-def backfill(start: dt.date | None = None, end: dt.date | None = None, archive_dir: str | None = None):
+def backfill(start: Maybe[dt.date] = None, end: Maybe[dt.date] = None, archive_dir: Maybe[str] = None):
     """Land tcgcsv's daily archives; days already landed are skipped, so it can be rerun after a failure.
 
     Args:

@@ -6,6 +6,7 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 
+from flows.params import Maybe
 from pokewatch import backtest as bt
 from pokewatch.costs import configured
 from pokewatch.settings import get_settings
@@ -20,8 +21,8 @@ def walk_forward(dataset: str, horizons: list[int], profiles: list[str] | None, 
 
 
 @flow(name="backtest", log_prints=True)
-def backtest(dataset: str = "sealed", horizons: list[int] = [7, 30], profiles: list[str] | None = None,  # noqa: B006
-             retrain_every: int = 30, path: str | None = None):
+def backtest(dataset: str = "sealed", horizons: list[int] = [7, 30], profiles: Maybe[list[str]] = None,  # noqa: B006
+             retrain_every: int = 30, path: Maybe[str] = None):
     """dataset: sealed | tcgcsv; path defaults to ../shared/data beside the project. Profiles default to settings."""
     result = walk_forward(dataset, list(horizons), profiles, retrain_every, path)
     text = bt.backtest_markdown(result)

@@ -6,6 +6,7 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 
+from flows.params import Maybe
 from pokewatch import collect as collecting
 from pokewatch import report
 from pokewatch.settings import Source, get_settings
@@ -34,8 +35,8 @@ def collect_day(as_of: dt.date | None, source: str, set_ids: list[str] | None, p
 
 
 @flow(name="collect", log_prints=True)
-def collect(as_of: dt.date | None = None, source: Source = "tcgcsv", set_ids: list[str] | None = None,
-            product_ids: list[int] | None = None):
+def collect(as_of: Maybe[dt.date] = None, source: Source = "tcgcsv", set_ids: Maybe[list[str]] = None,
+            product_ids: Maybe[list[int]] = None):
     """Land the day a source serves; a day it has not published yet is retried later, never relabelled.
 
     Args:

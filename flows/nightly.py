@@ -10,6 +10,7 @@ from prefect.states import Completed
 from flows import score as scoring_flow
 from flows import watch
 from flows.collect import collect
+from flows.params import Maybe
 from flows.train import train
 from flows.validate import validate
 from pokewatch import db, links, report, run_request, schema, scoring
@@ -39,9 +40,9 @@ def _per_horizon(stage: str, horizon: int, horizons: list[int]) -> str:
 
 
 @flow(name="nightly", log_prints=True, flow_run_name=run_name)
-def nightly(as_of: dt.date | None = None, skip_collect: bool = False, demo: bool = False, source: Source = "tcgcsv",
-            profiles: list[str] | None = None, min_gain_dollars: float | None = None,
-            horizons: list[int] | None = None):
+def nightly(as_of: Maybe[dt.date] = None, skip_collect: bool = False, demo: bool = False, source: Source = "tcgcsv",
+            profiles: Maybe[list[str]] = None, min_gain_dollars: Maybe[float] = None,
+            horizons: Maybe[list[int]] = None):
     """The whole nightly job for one day: collect, validate, grade earlier signals, train, score, alerts and the
     drift watch, recorded in pokewatch.runs. Drift past the threshold ends the run in the state Drifted.
 

@@ -16,6 +16,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from flows.params import Maybe
 from pokewatch import report, scaleout, scoring
 from pokewatch.settings import Source, get_settings
 from pokewatch.signals import SignalRule
@@ -71,8 +72,8 @@ def run(request: scoring.ScoringRequest):
 
 
 @flow(name="score", log_prints=True)
-def score(as_of: dt.date, run_id: uuid.UUID | None = None, profiles: list[str] | None = None,
-          min_gain_dollars: float | None = None, source: Source = "tcgcsv", horizon: int | None = None):
+def score(as_of: dt.date, run_id: Maybe[uuid.UUID] = None, profiles: Maybe[list[str]] = None,
+          min_gain_dollars: Maybe[float] = None, source: Source = "tcgcsv", horizon: Maybe[int] = None):
     """Score every priced card of a day with the champion and publish the signals at once.
 
     Args:

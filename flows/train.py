@@ -6,6 +6,7 @@ from prefect import flow, runtime, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NONE
 
+from flows.params import Maybe
 from pokewatch import report
 from pokewatch import train as training
 from pokewatch.settings import Source, get_settings
@@ -19,7 +20,7 @@ def fit_and_register(as_of: dt.date, source: str, horizon: int | None = None, ho
 
 
 @flow(name="train", log_prints=True)
-def train(as_of: dt.date, source: Source = "tcgcsv", horizon: int | None = None, horizons: list[int] | None = None):
+def train(as_of: dt.date, source: Source = "tcgcsv", horizon: Maybe[int] = None, horizons: Maybe[list[int]] = None):
     """Fit a challenger on history up to as_of and promote it only if it passes the gates and beats the champion.
 
     Args:

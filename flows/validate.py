@@ -7,6 +7,7 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 
+from flows.params import Maybe
 from pokewatch import links
 from pokewatch.settings import Source, get_settings
 
@@ -28,7 +29,7 @@ def validate_day(as_of: dt.date, run_id: uuid.UUID | None, source: str):
 
 
 @flow(name="validate", log_prints=True)
-def validate(as_of: dt.date, run_id: uuid.UUID | None = None, source: Source = "tcgcsv"):
+def validate(as_of: dt.date, run_id: Maybe[uuid.UUID] = None, source: Source = "tcgcsv"):
     """Check a landed day against the price contract; critical failures stop, warnings quarantine rows.
 
     Args:

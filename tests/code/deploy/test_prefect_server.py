@@ -138,6 +138,9 @@ def test_nightly_runs_through_a_real_server_and_worker(prefect_server, database_
         # the source is a choice in the UI's run form, and a source that does not exist is refused
         assert nightly["parameter_openapi_schema"]["properties"]["source"]["enum"] == [
             "tcgcsv", "pokemonpricetracker", "pokemontcg"]
+        # and every optional parameter has its own type in the form, not a blank "Property is type None"
+        assert all("anyOf" not in p for p in nightly["parameter_openapi_schema"]["properties"].values())
+        assert nightly["parameters"] == {"skip_collect": False, "demo": False, "source": "tcgcsv"}
         for manual in ("train", "score"):
             d = client.get(f"/deployments/name/{manual}/{manual}").json()
             assert d["schedules"] == [] and d["enforce_parameter_schema"] is True

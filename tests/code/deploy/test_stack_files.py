@@ -226,6 +226,33 @@ def test_deployments_file():
     assert nightly["parameters"]["demo"] is False and nightly["parameters"]["source"] == "tcgcsv"
 
 
+def test_every_flow_parameter_has_a_type_in_the_run_form():
+    """Issue 18: an optional parameter (`dt.date | None`) reached Prefect's run form as anyOf [date, null], shown as
+    a blank type ("Property is type None"). Each deployment's parameters have one type, and the deployment sends
+    no explicit null (which enforce_parameter_schema would then refuse)."""
+    import importlib
+
+    import jsonschema
+    from prefect.utilities.callables import parameter_schema
+
+    spec = yaml.safe_load(PREFECT_YAML.read_text())
+    for d in spec["deployments"]:
+        path, name = d["entrypoint"].split(":")
+        module = path.removesuffix(".py").replace("/", ".")
+        schema = parameter_schema(getattr(importlib.import_module(module), name).fn).model_dump()
+        for parameter, prop in schema["properties"].items():
+            assert "anyOf" not in prop and prop.get("type"), (d["name"], parameter, prop)
+        # what the deployment sends passes its own schema (required parameters come with each run)
+        jsonschema.validate(d.get("parameters") or {}, {**schema, "required": []})
+    schema = parameter_schema(importlib.import_module("flows.nightly").nightly.fn).model_dump()
+    assert not jsonschema.Draft202012Validator(schema).is_valid({"as_of": None})  # the form leaves empty out
+    nightly = schema["properties"]
+    assert {k: nightly["as_of"][k] for k in ("default", "format", "type")} == {"default": None, "format": "date",
+                                                                             "type": "string"}
+    assert nightly["as_of"]["description"].startswith("Day to run for; empty means the day before")
+    assert nightly["horizons"]["type"] == "array" and nightly["min_gain_dollars"]["type"] == "number"
+
+
 def test_serve_builds_the_same_deployments():
     from flows.serve import deployment_specs, deployments
 

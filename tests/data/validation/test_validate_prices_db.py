@@ -98,6 +98,13 @@ def _assert_readable_offline(site: Path, page: Path) -> None:
     assert ">daily_prices</td>" in index  # the data asset by name (GX's page says "Data asset: None")
     assert "class='critical'>critical</td>" in index and "class='warning'>warning</td>" in index
     assert "a missing column means the feed or the parser changed" in index  # meta.why of column_present
+    # GX's own result page names its asset and shows each expectation's severity, why and outcome
+    text = page.read_text()
+    assert "Data asset: None" not in text and '<span class="h6">Data asset:</span> daily_prices<br>' in text
+    assert "<td>column_present</td><td>as_of</td><td>expect_column_to_exist</td><td class='critical'>critical</td>" \
+        "<td>the landing schema; a missing column means the feed or the parser changed</td>" \
+        "<td class='passed'>passed</td>" in text
+    assert text.count('id="pokewatch-severity"') == 1
 
 
 @pytest.mark.parametrize("defect", ["negative_price", "empty_day", "ninety_percent_drop"])
