@@ -97,20 +97,43 @@ def conn(settings):
         yield connection
 
 
-# The suite runs on two pytest-xdist workers (pyproject: `-n 2 --dist loadgroup`). Each file stays on one worker,
-# so its module set-ups run once; the files that share the session's demo nightly (a minute to build) or that
-# create the cluster-wide roles pokewatch_reader/pokewatch_writer (passwords set per test) all run on one worker.
-ONE_WORKER = {"tests/code/sql/test_roles.py", "tests/code/reliability/test_privilege_secrets_outages.py"}
-ONE_WORKER_DIRS = ("tests/code/bi/",)
+
+# The suite runs on two pytest-xdist workers (pyproject: `-n 2`). Each file stays on one worker, so its module
+# set-ups run once; the files that use the session's demo nightly (a minute to build, then Superset's start) or
+# that create the cluster-wide roles pokewatch_reader/pokewatch_writer (their passwords set per test) all run on
+# one worker, whose work is sent first. (xdist's own `loadgroup` does not group under pytest 9.2: it renames
+# node ids through an attribute pytest no longer reads; this scheduler groups by path alone.)
+ONE_WORKER = ("tests/code/bi/", "tests/code/flows/test_horizons.py", "tests/code/flows/test_nightly.py",
+              "tests/code/scaleout/test_dask_nightly.py", "tests/model/test_train.py",
+              "tests/code/sql/test_roles.py", "tests/code/reliability/test_privilege_secrets_outages.py")
+ONE_WORKER_GROUP = "demo nightly and roles"
+
+
+def work_unit(nodeid: str) -> str:
+    path = nodeid.split("::", 1)[0]
+    return ONE_WORKER_GROUP if path.startswith(ONE_WORKER) else path
+
+
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByFile(LoadScopeScheduling):
+        """A file is a unit of work; the ONE_WORKER files are one unit."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    return ByFile(config, log)
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    by_file: dict[str, list] = {}
+    """The one-worker unit first (the longest), then the files with slow tests, then the rest (stable order); and
+    a file that uses the demo nightly must be listed in ONE_WORKER (else two workers would each build it)."""
     for item in items:
-        by_file.setdefault(item.path.relative_to(config.rootpath).as_posix(), []).append(item)
-    for path, file_items in by_file.items():
-        together = (path in ONE_WORKER or path.startswith(ONE_WORKER_DIRS)
-                    or any("demo_nightly" in item.fixturenames for item in file_items))
-        for item in file_items:
-            item.add_marker(pytest.mark.xdist_group("demo-nightly-and-roles" if together else path))
+        path = item.nodeid.split("::", 1)[0]
+        if "demo_nightly" in item.fixturenames and not path.startswith(ONE_WORKER):
+            raise pytest.UsageError(f"{path} uses the demo nightly: add it to ONE_WORKER in tests/conftest.py")
+    slow_files = {item.nodeid.split("::", 1)[0] for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: (work_unit(item.nodeid) != ONE_WORKER_GROUP,
+                                 item.nodeid.split("::", 1)[0] not in slow_files))
