@@ -165,7 +165,21 @@ def training_dataset(frame, origin: dict[str, str], name: str):
     import mlflow
     from mlflow.data.code_dataset_source import CodeDatasetSource
 
-    return mlflow.data.from_pandas(frame, source=CodeDatasetSource(origin), name=name, targets="target")
+    dataset = mlflow.data.from_pandas(frame, source=CodeDatasetSource(origin), name=name, targets="target")
+    # MLflow infers the schema's `required` flags value by value in Python (2.7 s for the demo's 20 k fit rows, a
+    # minute for the full catalogue's 400 k); the same schema, column by column, set on its cached property.
+    dataset.__dict__["schema"] = frame_schema(frame)
+    return dataset
+
+
+def frame_schema(frame):
+    """The MLflow schema of a numeric/boolean/text frame, as mlflow.types.utils infers it, computed per column."""
+    from mlflow.types import ColSpec, DataType, Schema
+
+    kinds = {("f", 8): DataType.double, ("f", 4): DataType.float, ("i", 8): DataType.long,
+             ("i", 4): DataType.integer, ("b", 1): DataType.boolean}
+    return Schema([ColSpec(kinds.get((frame[c].dtype.kind, getattr(frame[c].dtype, "itemsize", 0)), DataType.string), c,
+                           required=bool(frame[c].notna().all())) for c in frame.columns])
 
 
 def identical_champion(settings: Settings, digest: str) -> int | None:
