@@ -1,4 +1,5 @@
-"""B5 start-up: `pokewatch --help` and `pokewatch signals` wall time (no GX/MLflow/Prefect on those paths)."""
+"""B5 start-up: `pokewatch --help`, `pokewatch signals` and `pokewatch status` wall time (no GX/MLflow/Prefect or
+scikit-learn on those paths)."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ def run() -> tuple[str, dict]:
         schema.migrate(settings)
         env = {**os.environ, "POKEWATCH_DATABASE_URL": settings.database_url.get_secret_value(),
                "POKEWATCH_HOME": str(settings.home)}
-        for args in (["--help"], ["signals", "--limit", "5"]):
+        for args in (["--help"], ["signals", "--limit", "5"], ["status"]):
             times = [timed(lambda: _run(args, env))[0] for _ in range(max(REPEATS, 5))]
             heavy = _imported(args, env)
             label = "pokewatch " + " ".join(args)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pokewatch.model import price_band
+from pokewatch.price_bands import price_band
 
 BASELINES = ["last_price", "rolling_median_7", "seed_mean_3"]
 SET_AGE_BUCKETS = [-np.inf, 90, 365, 3 * 365, np.inf]

@@ -17,20 +17,14 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.ensemble import HistGradientBoostingRegressor
 
 from pokewatch.features import CATEGORICAL_FEATURES, FEATURES
+from pokewatch.price_bands import PRICE_BAND_LABELS, price_band
 
-# Relative noise differs by price level: the band is calibrated separately in each of these bands ($).
-PRICE_BANDS = [0, 1, 5, 20, 100, np.inf]
-PRICE_BAND_LABELS = ["<$1", "$1-5", "$5-20", "$20-100", ">$100"]
 SHRINK_GRID = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 # Sticky prices: a predicted move smaller than this dead zone is treated as no move (soft threshold).
 DEAD_ZONE_GRID = (0.0, 0.002, 0.005, 0.01, 0.02, 0.04)
 MIN_BAND_ROWS = 50
 # The guard: a band keeps the model only if it beats the last price on the calibration days by this share.
 MIN_RELATIVE_GAIN = 0.005
-
-
-def price_band(prices: pd.Series | np.ndarray) -> pd.Categorical:
-    return pd.cut(np.asarray(prices, dtype=float), PRICE_BANDS, labels=PRICE_BAND_LABELS, right=False)
 
 
 def _soft(values: np.ndarray, shrink: float, dead_zone: float) -> np.ndarray:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pokewatch.model import PRICE_BAND_LABELS, price_band
+from pokewatch.price_bands import PRICE_BAND_LABELS, price_band
 
 
 def _pyplot():

@@ -19,7 +19,7 @@ import psycopg
 
 from pokewatch.costs import CostProfile, load_profiles, profile_for
 from pokewatch.db import copy_in, copy_out
-from pokewatch.model import price_band
+from pokewatch.price_bands import price_band
 
 OUTCOME_COLUMNS = [
     "kind", "product_id", "variant", "as_of", "model_version", "horizon_days", "profile", "cost_share", "signal",

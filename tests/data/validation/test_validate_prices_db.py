@@ -105,6 +105,10 @@ def _assert_readable_offline(site: Path, page: Path) -> None:
         "<td>the landing schema; a missing column means the feed or the parser changed</td>" \
         "<td class='passed'>passed</td>" in text
     assert text.count('id="pokewatch-severity"') == 1
+    # the "Expectation Suite: daily_prices" link leads to the suite's page, and no breadcrumb says __none__
+    (suite_link,) = re.findall(r'Expectation Suite:</span> <a href="([^"]+)"', text)
+    assert (page.parent / suite_link).resolve().is_file(), suite_link
+    assert "__none__" not in text
 
 
 @pytest.mark.parametrize("defect", ["negative_price", "empty_day", "ninety_percent_drop"])
