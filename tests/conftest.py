@@ -41,8 +41,26 @@ def tcgcsv_data(shared_dir, tmp_path_factory):
     return load_tcgcsv_data(shared_dir, tmp_path_factory.mktemp("tcgcsv-archive"))
 
 
+def pytest_configure(config):
+    if not hasattr(config, "workerinput"):  # the controlling process, before any xdist worker starts
+        from tests.support.templates import run_id
+
+        run_id()  # one id for the run's shared templates (tests/support/templates.py)
+
+
+def pytest_sessionfinish(session):
+    if not hasattr(session.config, "workerinput"):  # every worker is done with the run's templates
+        from tests.support.templates import drop_run_templates
+
+        drop_run_templates(database_server_url())
+
+
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory) -> str:
+def server_url() -> str:
+    return database_server_url()
+
+
+def database_server_url() -> str:
     """The PostgreSQL server tests create their databases on: POKEWATCH_TEST_DATABASE_URL, else embedded."""
     url = os.environ.get("POKEWATCH_TEST_DATABASE_URL")
     if url:

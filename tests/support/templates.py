@@ -1,7 +1,9 @@
 """Warehouses built once per session and copied per test (pytest plugin, registered in tests/conftest.py).
 
-Landing the demo sample and training on it cost the most in the suite, so each is done once: `demo_template` holds
-the landed sample, `trained_template` the same after one training (a champion) and one scoring. A test that needs
+Landing the demo sample and training on it cost the most in the suite, so each is done once per run, whichever
+xdist worker asks first (`built_once`: a file lock; the others load what it saved): `demo_template` holds the
+landed sample, `trained_template` the same after one training (a champion) and one scoring. The run's templates
+are dropped when the run ends (`drop_run_templates`, from tests/conftest.py in the controlling process). A test that needs
 such a warehouse gets its own copy: `create database … template …` (PostgreSQL copies the files) plus a copy of
 the PokeWatch home, whose MLflow SQLite store is rewritten to point at the copy (`copy_home`), so the copy shares
 nothing with the template and can train, register and score as a fresh warehouse would.
@@ -9,10 +11,14 @@ nothing with the template and can train, register and score as a fresh warehouse
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import os
+import pickle
 import shutil
 import sqlite3
+import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +48,43 @@ def clone_database(server_url: str, template: str, prefix: str = "pokewatch_c") 
     with admin(server_url) as conn:
         conn.execute(f"create database {name} template {template}")
     return name
+
+
+def run_id() -> str:
+    """One id per test run, shared by its xdist workers (set by tests/conftest.py before they start)."""
+    return os.environ.setdefault("POKEWATCH_TEST_RUN", uuid.uuid4().hex[:10])
+
+
+def run_folder() -> Path:
+    return Path(tempfile.gettempdir()) / f"pokewatch-tests-{run_id()}"
+
+
+def built_once(server_url: str, key: str, build):
+    """`build(database name, folder)` once per run: the first worker to ask builds while holding a file lock, the
+    others wait and load what it saved. The database is named after the run, so the run's end drops it."""
+    folder = run_folder()
+    folder.mkdir(exist_ok=True)
+    with open(folder / f"{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        saved = folder / f"{key}.pickle"
+        if saved.exists():
+            return pickle.loads(saved.read_bytes())
+        (folder / key).mkdir()
+        value = build(f"pokewatch_r{run_id()}_{key}", folder / key)
+        saved.write_bytes(pickle.dumps(value))
+        return value
+
+
+def drop_run_templates(server_url: str) -> None:
+    """Drop the run's templates and their folder (the controlling process, after every worker is done)."""
+    if not run_folder().exists():
+        return  # no template was built
+    with admin(server_url) as conn:
+        names = [r[0] for r in conn.execute("select datname from pg_database where datname like %s",
+                                            (f"pokewatch_r{run_id()}_%",))]
+        for name in names:
+            conn.execute(f"drop database if exists {name} with (force)")
+    shutil.rmtree(run_folder(), ignore_errors=True)
 
 
 def drop_database(server_url: str, name: str) -> None:
@@ -89,20 +132,22 @@ class Trained:
 
 
 @pytest.fixture(scope="session")
-def demo_template(server_url, template_database, tmp_path_factory) -> str:
-    """A database holding the shipped demo sample (36 days, 5 sets), landed once per session."""
+def demo_template(server_url, template_database) -> str:
+    """A database holding the shipped demo sample (36 days, 5 sets), landed once per run."""
     from pokewatch import demo
 
-    name = clone_database(server_url, template_database, "pokewatch_demo")
-    settings = Settings(home=tmp_path_factory.mktemp("demo-home"), database_url=url_for(server_url, name)).prepare()
-    demo.load_sample(settings)
-    yield name
-    drop_database(server_url, name)
+    def build(name: str, folder: Path) -> str:
+        with admin(server_url) as conn:
+            conn.execute(f"create database {name} template {template_database}")
+        demo.load_sample(Settings(home=folder / "home", database_url=url_for(server_url, name)).prepare())
+        return name
+
+    return built_once(server_url, "demo", build)
 
 
 @pytest.fixture(scope="session")
-def trained_template(server_url, demo_template, tmp_path_factory) -> Trained:
-    """The demo warehouse after one training (a champion in MLflow) and one scoring of its last day.
+def trained_template(server_url, demo_template) -> Trained:
+    """The demo warehouse after one training (a champion in MLflow) and one scoring of its last day (once per run).
 
     The demo's model does not beat "last price" (so the product would publish "no edge"); the tests that use this
     are about publication, the registry and what a trained model leaves behind, so the skill gate and the
@@ -111,44 +156,53 @@ def trained_template(server_url, demo_template, tmp_path_factory) -> Trained:
     from pokewatch import scoring, train
     from pokewatch.signals import SignalRule
 
-    name = clone_database(server_url, demo_template, "pokewatch_trained")
-    home = tmp_path_factory.mktemp("trained") / "home"
-    # MLflow's set_tracking_uri exports MLFLOW_TRACKING_URI: drop what an earlier test left before Settings reads it.
-    old = os.environ.pop("MLFLOW_TRACKING_URI", None)
-    settings = Settings(home=home, database_url=url_for(server_url, name), **NO_SKILL_GATE).prepare()
-    try:
-        result = train.train(settings, DAY)
-        assert result.promoted, result.reason  # the first model becomes champion (skill gate off: mechanics only)
-        without_fees(settings)
-        rule = SignalRule.from_settings(settings, **ZERO_COSTS)
-        scored = scoring.score(settings, scoring.request(settings, DAY, uuid.uuid4(), rule))
-    finally:
-        os.environ.pop("MLFLOW_TRACKING_URI", None)
-        if old is not None:
-            os.environ["MLFLOW_TRACKING_URI"] = old
-    yield Trained(name, settings.home_dir, result, scored)
-    drop_database(server_url, name)
+    def build(name: str, folder: Path) -> Trained:
+        with admin(server_url) as conn:
+            conn.execute(f"create database {name} template {demo_template}")
+        with mlflow_env_cleared():
+            settings = Settings(home=folder / "home", database_url=url_for(server_url, name),
+                                **NO_SKILL_GATE).prepare()
+            result = train.train(settings, DAY)
+            assert result.promoted, result.reason  # the first model becomes champion (skill gate off: mechanics)
+            without_fees(settings)
+            rule = SignalRule.from_settings(settings, **ZERO_COSTS)
+            scored = scoring.score(settings, scoring.request(settings, DAY, uuid.uuid4(), rule))
+        return Trained(name, settings.home_dir, result, scored)
+
+    return built_once(server_url, "trained", build)
 
 
 @pytest.fixture(scope="session")
-def challenged_template(server_url, trained_template, tmp_path_factory) -> Trained:
+def challenged_template(server_url, trained_template) -> Trained:
     """A copy of `trained_template` after a second training that must beat the champion by 50 % (the same model
     cannot): a rejected challenger beside the champion. `result` is that rejected training (no new scoring)."""
     from pokewatch import train
 
-    home = tmp_path_factory.mktemp("challenged") / "home"
+    def build(name: str, folder: Path) -> Trained:
+        with admin(server_url) as conn:
+            conn.execute(f"create database {name} template {trained_template.database}")
+        home = copy_home(trained_template.home, folder / "home")
+        with mlflow_env_cleared():
+            settings = Settings(home=home, database_url=url_for(server_url, name), **NO_SKILL_GATE,
+                                champion_margin=0.5).prepare()
+            rejected = train.train(settings, DAY)
+            assert not rejected.promoted, rejected.reason
+        return Trained(name, settings.home_dir, rejected, trained_template.scored)
+
+    return built_once(server_url, "challenged", build)
+
+
+@contextlib.contextmanager
+def mlflow_env_cleared():
+    """MLflow's set_tracking_uri exports MLFLOW_TRACKING_URI: drop what an earlier test left, and what training
+    leaves, around a template's training."""
     old = os.environ.pop("MLFLOW_TRACKING_URI", None)
-    name, settings = copy_of(server_url, trained_template.database, trained_template.home, home.parent,
-                             **NO_SKILL_GATE, champion_margin=0.5)
     try:
-        rejected = train.train(settings, DAY)
-        assert not rejected.promoted, rejected.reason
+        yield
     finally:
         os.environ.pop("MLFLOW_TRACKING_URI", None)
         if old is not None:
             os.environ["MLFLOW_TRACKING_URI"] = old
-    yield Trained(name, settings.home_dir, rejected, trained_template.scored)
-    drop_database(server_url, name)
 
 
 def copy_of(server_url: str, database: str, home: Path, tmp_path: Path, **settings) -> tuple[str, Settings]:
