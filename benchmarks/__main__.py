@@ -35,8 +35,13 @@ def main(names: list[str]) -> None:
         print(text + "\n", flush=True)
         stamp = f"_{name}, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {machine}_"
         (RESULTS / f"{name}.md").write_text(f"{text}\n\n{stamp}\n")
-    # latest.md gathers the newest result of every benchmark, each stamped with when and where it ran.
-    sections = ["# PokeWatch benchmarks"] + [(RESULTS / f"{n}.md").read_text() for n in BENCHMARKS
+    write_latest()
+
+
+def write_latest() -> None:
+    """latest.md gathers the newest result of every benchmark, each stamped with when and where it ran, then the
+    reading of those numbers against issue 19's targets (results/analysis.md, written by hand)."""
+    sections = ["# PokeWatch benchmarks"] + [(RESULTS / f"{n}.md").read_text() for n in [*BENCHMARKS, "analysis"]
                                              if (RESULTS / f"{n}.md").exists()]
     (RESULTS / "latest.md").write_text("\n\n".join(sections))
     print(f"written to {RESULTS / 'latest.md'}")
