@@ -115,7 +115,6 @@ def conn(settings):
         yield connection
 
 
-
 # The suite runs on two pytest-xdist workers (pyproject: `-n 2`). Each file stays on one worker, so its module
 # set-ups run once; the files that use the session's demo nightly (a minute to build, then Superset's start) or
 # that create the cluster-wide roles pokewatch_reader/pokewatch_writer (their passwords set per test) all run on
