@@ -3,10 +3,10 @@
 Landing the demo sample and training on it cost the most in the suite, so each is done once per run, whichever
 xdist worker asks first (`built_once`: a file lock; the others load what it saved): `demo_template` holds the
 landed sample, `trained_template` the same after one training (a champion) and one scoring. The run's templates
-are dropped when the run ends (`drop_run_templates`, from tests/conftest.py in the controlling process). A test that needs
-such a warehouse gets its own copy: `create database … template …` (PostgreSQL copies the files) plus a copy of
-the PokeWatch home, whose MLflow SQLite store is rewritten to point at the copy (`copy_home`), so the copy shares
-nothing with the template and can train, register and score as a fresh warehouse would.
+are dropped when the run ends (`drop_run_templates`, from tests/conftest.py in the controlling process). A test
+that needs such a warehouse gets its own copy: `create database … template …` (PostgreSQL copies the files) plus
+a copy of the PokeWatch home, whose MLflow SQLite store is rewritten to point at the copy (`copy_home`), so the
+copy shares nothing with the template and can train, register and score as a fresh warehouse would.
 """
 
 from __future__ import annotations
