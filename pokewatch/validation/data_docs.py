@@ -47,7 +47,8 @@ def _validations(results: Path, site: Path) -> list[dict]:
         stats = result.get("statistics") or {}
         rows.append({"suite": suite, "run": run_name, "time": run_time, "success": bool(result.get("success")),
                      "asset": batch.get("data_asset_name") or suite,
-                     "passed": f"{stats.get('successful_expectations', '?')} of {stats.get('evaluated_expectations', '?')}",
+                     "passed": f"{stats.get('successful_expectations', '?')} of "
+                               f"{stats.get('evaluated_expectations', '?')}",
                      "page": page.relative_to(site).as_posix() if page.is_file() else None})
     return rows
 
