@@ -126,8 +126,12 @@ ONE_WORKER = ("tests/code/bi/", "tests/code/flows/test_horizons.py", "tests/code
 ONE_WORKER_GROUP = "demo nightly and roles"
 
 
+def file_of(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
+
+
 def work_unit(nodeid: str) -> str:
-    path = nodeid.split("::", 1)[0]
+    path = file_of(nodeid)
     return ONE_WORKER_GROUP if path.startswith(ONE_WORKER) else path
 
 
@@ -148,9 +152,8 @@ def pytest_collection_modifyitems(config, items):
     """The one-worker unit first (the longest), then the files with slow tests, then the rest (stable order); and
     a file that uses the demo nightly must be listed in ONE_WORKER (else two workers would each build it)."""
     for item in items:
-        path = item.nodeid.split("::", 1)[0]
+        path = file_of(item.nodeid)
         if "demo_nightly" in item.fixturenames and not path.startswith(ONE_WORKER):
             raise pytest.UsageError(f"{path} uses the demo nightly: add it to ONE_WORKER in tests/conftest.py")
-    slow_files = {item.nodeid.split("::", 1)[0] for item in items if item.get_closest_marker("slow")}
-    items.sort(key=lambda item: (work_unit(item.nodeid) != ONE_WORKER_GROUP,
-                                 item.nodeid.split("::", 1)[0] not in slow_files))
+    slow_files = {file_of(item.nodeid) for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: (work_unit(item.nodeid) != ONE_WORKER_GROUP, file_of(item.nodeid) not in slow_files))

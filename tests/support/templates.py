@@ -42,9 +42,9 @@ def url_for(server_url: str, name: str) -> str:
     return make_url(server_url).set(database=name).render_as_string(hide_password=False)
 
 
-def clone_database(server_url: str, template: str, prefix: str = "pokewatch_c") -> str:
-    """A new database that starts as a copy of `template`; returns its name."""
-    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+def clone_database(server_url: str, template: str, prefix: str = "pokewatch_c", name: str | None = None) -> str:
+    """A new database (`name`, else a fresh one under `prefix`) that starts as a copy of `template`; its name."""
+    name = name or f"{prefix}_{uuid.uuid4().hex[:12]}"
     with admin(server_url) as conn:
         conn.execute(f"create database {name} template {template}")
     return name
@@ -59,7 +59,7 @@ def run_folder() -> Path:
     return Path(tempfile.gettempdir()) / f"pokewatch-tests-{run_id()}"
 
 
-def built_once(server_url: str, key: str, build):
+def built_once(key: str, build):
     """`build(database name, folder)` once per run: the first worker to ask builds while holding a file lock, the
     others wait and load what it saved. The database is named after the run, so the run's end drops it."""
     folder = run_folder()
@@ -137,12 +137,11 @@ def demo_template(server_url, template_database) -> str:
     from pokewatch import demo
 
     def build(name: str, folder: Path) -> str:
-        with admin(server_url) as conn:
-            conn.execute(f"create database {name} template {template_database}")
+        clone_database(server_url, template_database, name=name)
         demo.load_sample(Settings(home=folder / "home", database_url=url_for(server_url, name)).prepare())
         return name
 
-    return built_once(server_url, "demo", build)
+    return built_once("demo", build)
 
 
 @pytest.fixture(scope="session")
@@ -157,8 +156,7 @@ def trained_template(server_url, demo_template) -> Trained:
     from pokewatch.signals import SignalRule
 
     def build(name: str, folder: Path) -> Trained:
-        with admin(server_url) as conn:
-            conn.execute(f"create database {name} template {demo_template}")
+        clone_database(server_url, demo_template, name=name)
         with mlflow_env_cleared():
             settings = Settings(home=folder / "home", database_url=url_for(server_url, name),
                                 **NO_SKILL_GATE).prepare()
@@ -169,7 +167,7 @@ def trained_template(server_url, demo_template) -> Trained:
             scored = scoring.score(settings, scoring.request(settings, DAY, uuid.uuid4(), rule))
         return Trained(name, settings.home_dir, result, scored)
 
-    return built_once(server_url, "trained", build)
+    return built_once("trained", build)
 
 
 @pytest.fixture(scope="session")
@@ -179,8 +177,7 @@ def challenged_template(server_url, trained_template) -> Trained:
     from pokewatch import train
 
     def build(name: str, folder: Path) -> Trained:
-        with admin(server_url) as conn:
-            conn.execute(f"create database {name} template {trained_template.database}")
+        clone_database(server_url, trained_template.database, name=name)
         home = copy_home(trained_template.home, folder / "home")
         with mlflow_env_cleared():
             settings = Settings(home=home, database_url=url_for(server_url, name), **NO_SKILL_GATE,
@@ -189,7 +186,7 @@ def challenged_template(server_url, trained_template) -> Trained:
             assert not rejected.promoted, rejected.reason
         return Trained(name, settings.home_dir, rejected, trained_template.scored)
 
-    return built_once(server_url, "challenged", build)
+    return built_once("challenged", build)
 
 
 @contextlib.contextmanager

@@ -65,10 +65,10 @@ def test_killed_import_leaves_nothing_and_the_rerun_lands_everything(settings, t
     import pandas as pd
 
     history = pd.read_parquet(HISTORY_PARQUET)
-    days = sorted(history["date"].unique())[-10:]
+    last_days = history[history["date"].isin(sorted(history["date"].unique())[-10:])]
     part = tmp_path / "history-10-days.parquet"
-    history[history["date"].isin(days)].to_parquet(part)
-    rows = int(history["date"].isin(days).sum())
+    last_days.to_parquet(part)
+    rows = len(last_days)
     before = snapshot(settings)
     process = subprocess.Popen(pokewatch_cmd("import", str(part)), cwd=PROJECT_DIR, env=cli_env(settings),
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
