@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import bottleneck as bn
 import numpy as np
 import pandas as pd
 
@@ -50,9 +51,12 @@ class AlertResult:
 
 
 def _rolling(matrix: np.ndarray, window: int, fn: str) -> np.ndarray:
-    """max/min of the `window` days before each day (the day itself excluded), NaN-aware."""
-    frame = pd.DataFrame(matrix)
-    return getattr(frame.shift(1).rolling(window, min_periods=1), fn)().to_numpy()
+    """max/min of the `window` days before each day (the day itself excluded), NaN-aware: bottleneck's moving
+    window along the days, as the features use (pandas' rolling went column by column: 10× slower)."""
+    before = np.full_like(matrix, np.nan)
+    before[1:] = matrix[:-1]
+    move = bn.move_max if fn == "max" else bn.move_min
+    return move(before, min(window, len(before)), min_count=1, axis=0)
 
 
 def _future(matrix: np.ndarray, days: int, fn: str) -> np.ndarray:
