@@ -2,12 +2,38 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import threading
+from collections.abc import Iterator
 
 import pandas as pd
 import psycopg
 
 from pokewatch.db import copy_out
+
+# While shared_window() is open: (database, source, day) -> (lookback_days, the whole catalogue's window).
+_SHARED: dict[tuple, tuple[int, pd.DataFrame]] | None = None
+_SHARED_LOCK = threading.Lock()  # scoring partitions read from threads
+
+
+@contextlib.contextmanager
+def shared_window() -> Iterator[None]:
+    """Inside this block, a history read is served from the widest whole-catalogue window of the same database,
+    source and day read so far (sliced to its days and products), instead of the database.
+
+    The nightly's stages after validation read the same landed prices five or more times (training at each
+    horizon, scoring, alerts, drift: ~3.5 s each on the full catalogue). Only for a block that holds the writer
+    lock and lands, quarantines or deletes no price: what it reads cannot change under it.
+    """
+    global _SHARED
+    with _SHARED_LOCK:
+        outer, _SHARED = _SHARED, ({} if _SHARED is None else _SHARED)
+    try:
+        yield
+    finally:
+        with _SHARED_LOCK:
+            _SHARED = outer
 
 
 def load_history(
@@ -16,8 +42,28 @@ def load_history(
 ) -> pd.DataFrame:
     """Prices of completely landed days in (as_of - lookback, as_of]; half-landed days are never read.
 
-    With `product_ids`, only those products (a scoring partition).
+    With `product_ids`, only those products (a scoring partition). Inside shared_window(), from its window.
     """
+    key = (conn.info.host, conn.info.port, conn.info.dbname, source, as_of)
+    with _SHARED_LOCK:
+        held = _SHARED.get(key) if _SHARED is not None else None
+    if held is not None and held[0] >= lookback_days:
+        frame = held[1]
+        keep = frame["as_of"] > as_of - dt.timedelta(days=lookback_days)
+        if product_ids is not None:
+            keep &= frame["product_id"].isin(list(product_ids))
+        return frame[keep].reset_index(drop=True)
+    if _SHARED is not None and product_ids is None:
+        frame = _read_history(conn, as_of, lookback_days, source, None)
+        with _SHARED_LOCK:
+            if _SHARED is not None:
+                _SHARED[key] = (lookback_days, frame)
+        return frame.copy(deep=False)
+    return _read_history(conn, as_of, lookback_days, source, product_ids)
+
+
+def _read_history(conn: psycopg.Connection, as_of: dt.date, lookback_days: int, source: str,
+                  product_ids: tuple[int, ...] | list[int] | None) -> pd.DataFrame:
     query = """
         select as_of, product_id, variant, set_id, category_id, low, mid, high, market
         from pokewatch.landed_prices
