@@ -112,9 +112,9 @@ def nightly(as_of: AsOf = None,
             skip_collect: Annotated[bool, typer.Option(metavar="", help="Use prices already landed.")] = False,
             source: SourceOption = "tcgcsv") -> None:
     """Run the nightly flow (collect → validate → train → score)."""
-    from flows.nightly import nightly as nightly_flow
+    with flow_api("flows.nightly"):
+        from flows.nightly import nightly as nightly_flow
 
-    with flow_api():
         results = run_safely(nightly_flow, as_of=as_day(as_of), skip_collect=skip_collect, source=source)
     _print_run_summary(results)
 
@@ -128,13 +128,14 @@ DEMO_DAYS_BEFORE_LAST = (7, 0)
 def demo() -> None:
     """Load the shipped real sample and run the nightly job on two of its days, offline: signals, a graded track
     record, alerts and the drift watch."""
-    from flows.nightly import nightly as nightly_flow
     from pokewatch.demo import sample_last_day
 
     settings = get_settings()
     console.print(f"PokeWatch demo: state in {settings.home_dir}")
     last = sample_last_day()
-    with flow_api():  # one temporary Prefect server for both runs
+    with flow_api("flows.nightly"):  # one temporary Prefect server for both runs
+        from flows.nightly import nightly as nightly_flow
+
         for days_before in DEMO_DAYS_BEFORE_LAST:
             day = last - dt.timedelta(days=days_before)
             console.print(f"nightly for {day}")

@@ -52,13 +52,14 @@ def run_safely(fn, *args, **kwargs):
 
 
 @contextlib.contextmanager
-def flow_api():
+def flow_api(*flow_modules: str):
     """The Prefect API the command's flows report to (pokewatch.prefect_api): the configured one or a temporary
-    server that ends with the command; failing to start it is one line."""
+    server that ends with the command, started while `flow_modules` are imported; failing to start it is one
+    line."""
     from pokewatch.prefect_api import prefect_api
 
     with contextlib.ExitStack() as stack:
-        yield run_safely(stack.enter_context, prefect_api())
+        yield run_safely(stack.enter_context, prefect_api(flow_modules))
 
 
 def last_landed_day(settings, source: str | None = None) -> dt.date:

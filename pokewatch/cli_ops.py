@@ -15,9 +15,9 @@ model_app = typer.Typer(help="Move the champion alias by hand.", no_args_is_help
 
 def serve(limit: Annotated[int | None, typer.Option(help="Most runs at once.")] = None) -> None:
     """Serve every deployment from this process (schedules included): Prefect without a work pool."""
-    from flows.serve import serve_all
+    with flow_api("flows.serve"):
+        from flows.serve import serve_all
 
-    with flow_api():
         run_safely(serve_all, limit=limit)
 
 
