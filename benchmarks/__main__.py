@@ -18,6 +18,7 @@ BENCHMARKS = {
     "B4": "benchmarks.b4_ingest",
     "B5": "benchmarks.b5_startup",
     "B6": "benchmarks.b6_dask",
+    "B7": "benchmarks.b7_threads",
 }
 
 

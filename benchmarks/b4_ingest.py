@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
 from benchmarks.common import HISTORY, REPEATS, median, scratch_database, settings_for, table, timed
+from benchmarks.floors import plain_copy
 from pokewatch import db, schema
 from pokewatch.collect import import_history
-from pokewatch.db import copy_in
 from pokewatch.landing import land_prices
 from pokewatch.landing_schema import PRICE_COLUMNS
 from pokewatch.sources.files import read_price_history
-
-
-def _plain_copy(settings, frame: pd.DataFrame) -> None:
-    """The floor: the same rows, the same COPY writer, into an empty table without keys or indexes."""
-    with db.connect(settings) as conn:
-        conn.execute("create temp table floor (like pokewatch.prices including defaults)")
-        copy_in(conn, "floor", frame.assign(source="tcgcsv"), ["source", "as_of", *PRICE_COLUMNS])
 
 
 def run() -> tuple[str, dict]:
@@ -44,7 +35,8 @@ def run() -> tuple[str, dict]:
             settings = settings_for(name)
             schema.migrate(settings)
             imports.append(timed(lambda: import_history(settings, HISTORY))[0])
-            floors.append(timed(lambda: _plain_copy(settings, history))[0])
+            floors.append(plain_copy(settings, history.assign(source="tcgcsv"), "pokewatch.prices",
+                                     ["source", "as_of", *PRICE_COLUMNS]))
     n_day, n_all = len(day), len(history)
     rows = [
         ["land one day (new)", n_day, median(land), n_day / median(land), "≤ 2 s", "met" if median(land) <= 2 else "MISSED"],
