@@ -29,6 +29,7 @@ from pokewatch.model import FairPriceModel
 from pokewatch.settings import PROJECT_DIR, Settings
 from pokewatch.signals import SignalRule, decide_signals
 from pokewatch.split import can_train, training_days
+from pokewatch.threads import with_compute_threads
 
 EXPERIMENT = "pokewatch-backtest"
 DATASETS = {
@@ -120,6 +121,7 @@ def _side(signal: np.ndarray, strategy: str) -> str:
     return str(signal[0]).lower() if len(signal) else strategy
 
 
+@with_compute_threads
 def run_backtest(settings: Settings, dataset: str, profiles: list[CostProfile], horizons=(7, 30),
                  retrain_every: int = 30, start: dt.date | None = None, end: dt.date | None = None,
                  path: Path | str | None = None, lookback_days: int = 120, max_train_rows: int = 60_000,

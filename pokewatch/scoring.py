@@ -30,6 +30,7 @@ from pokewatch.partitions import ensure_coming_month
 from pokewatch.publish import SCORED_COLUMNS, SIGNAL_COLUMNS, publish_signals, with_rank
 from pokewatch.settings import Settings
 from pokewatch.signals import SignalRule, decide_signals
+from pokewatch.threads import with_compute_threads
 
 # The history a day's features depend on: scoring reads no more (and gets what training computed for that day).
 SCORING_LOOKBACK_DAYS = FEATURE_LOOKBACK_DAYS
@@ -176,6 +177,7 @@ def load_model(settings: Settings, version: int):
     return _load_model(settings.tracking_uri, settings.model_name, int(version))
 
 
+@with_compute_threads
 def score_partition(settings: Settings, scoring: ScoringRequest, partition: scaleout.Partition,
                     prices: pd.DataFrame | None = None) -> pd.DataFrame:
     """Signals of one partition's products: its history (read here unless given), reference data, features, the

@@ -88,6 +88,8 @@ class Settings(BaseSettings):
     max_flat_share: float = 0.9
     max_train_rows: int = 400_000
     random_seed: int = 42
+    threads: int | None = Field(None, ge=1, description="Threads scikit-learn fits and predicts with; empty = the "
+                                "cores this process may use less one, at least 1 (pokewatch/threads.py)")
     lock_timeout_seconds: float = 30.0
     task_runner: Literal["thread", "dask"] = Field(
         "thread", description="thread (one machine) or dask (POKEWATCH_DASK_ADDRESS, else a local cluster)")
@@ -128,6 +130,12 @@ class Settings(BaseSettings):
         if not items or any(h <= 0 for h in items):
             raise ValueError(f"horizons must be positive days, e.g. 7,30,90, got {value!r}")
         return list(dict.fromkeys(items))
+
+    @property
+    def compute_threads(self) -> int:
+        from pokewatch.threads import default_threads
+
+        return self.threads or default_threads()
 
     @property
     def forecast_horizons(self) -> list[int]:

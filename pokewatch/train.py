@@ -17,6 +17,7 @@ from pokewatch.model import FairPriceModel
 from pokewatch.settings import Settings
 from pokewatch.signals import SignalRule, decide_signals
 from pokewatch.split import CALIBRATION_DAYS, LOOKBACK_DAYS, NotEnoughHistory, time_split
+from pokewatch.threads import with_compute_threads
 
 # History read for training: the longest fit window plus the test and calibration days before it.
 HISTORY_DAYS = LOOKBACK_DAYS + 40
@@ -106,6 +107,7 @@ def too_short(settings: Settings, as_of: dt.date, source: str = "tcgcsv") -> str
     return None
 
 
+@with_compute_threads
 def train(settings: Settings, as_of: dt.date, source: str = "tcgcsv", lineage: dict[str, str] | None = None
           ) -> TrainResult:
     """Fit, evaluate against baselines and the champion, log to MLflow, register, decide."""
