@@ -5,16 +5,19 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 import pandas as pd
 import psycopg
 
 from pokewatch.db import copy_out
 
-# While shared_window() is open: (database, source, day) -> (lookback_days, the whole catalogue's window).
-_SHARED: dict[tuple, tuple[int, pd.DataFrame]] | None = None
+# While shared_window() is open: (database, source, day) -> (lookback_days, the whole catalogue's window), and
+# ("derived", …) -> what shared() computed.
+_SHARED: dict[tuple, object] | None = None
 _SHARED_LOCK = threading.Lock()  # scoring partitions read from threads
+T = TypeVar("T")
 
 
 @contextlib.contextmanager
@@ -34,6 +37,23 @@ def shared_window() -> Iterator[None]:
     finally:
         with _SHARED_LOCK:
             _SHARED = outer
+
+
+def shared(key: tuple, compute: Callable[[], T]) -> T:
+    """`compute()` once per key inside shared_window() (something derived from the landed prices only, such as a
+    day's scoring features, which every horizon scores), every time outside it."""
+    with _SHARED_LOCK:
+        if _SHARED is None:
+            held = None
+        else:
+            held = _SHARED.get(("derived", *key))
+    if held is not None:
+        return held
+    value = compute()
+    with _SHARED_LOCK:
+        if _SHARED is not None:
+            _SHARED[("derived", *key)] = value
+    return value
 
 
 def load_history(

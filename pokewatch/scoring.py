@@ -182,21 +182,13 @@ def score_partition(settings: Settings, scoring: ScoringRequest, partition: scal
                     prices: pd.DataFrame | None = None) -> pd.DataFrame:
     """Signals of one partition's products: its history (read here unless given), reference data, features, the
     model of the request's version (loaded once per process), band and decision. Writes nothing."""
-    from pokewatch import validation
-
-    products = partition.product_filter
-    with db.connect(settings) as conn:
-        if prices is None:
-            prices = history.load_history(conn, scoring.as_of, scoring.lookback_days, scoring.source, products)
-        cards, sets = history.load_reference(conn)
-    if prices.empty or pd.to_datetime(prices["as_of"]).max().date() != scoring.as_of:
-        raise RuntimeError(f"no landed prices for {scoring.as_of}: nothing to score")
-    if products is not None:
-        cards = cards[cards["product_id"].isin(products)]
-    panel = build_panel(prices, cards, scaleout.sets_with_first_seen(sets, scoring.set_first_seen))
-    today = frame_for_days(panel, [panel.day_index(scoring.as_of)])
-    with _VALIDATION_LOCK:
-        validation.validate_features(today, dataset="scoring features", severities=settings.validation_severity)  # raises before anything is written
+    if prices is None:  # every horizon of a nightly scores the same features: computed once (history.shared)
+        today = history.shared(
+            ("scoring features", settings.database_url.get_secret_value(), scoring.as_of, scoring.source,
+             scoring.lookback_days, partition.product_filter, tuple(sorted(scoring.set_first_seen.items()))),
+            lambda: _features(settings, scoring, partition, None))
+    else:
+        today = _features(settings, scoring, partition, prices)
     if scoring.model_version == NO_MODEL:  # no model beats "last price": the honest forecast is the last price
         market = today["market"].to_numpy(float)
         scored = today.assign(fair_price=market, fair_low=market, fair_high=market)
@@ -213,6 +205,27 @@ def score_partition(settings: Settings, scoring: ScoringRequest, partition: scal
     out["as_of"] = scoring.as_of
     out["horizon_days"] = scoring.horizon_days
     return out[PARTITION_COLUMNS]
+
+
+def _features(settings: Settings, scoring: ScoringRequest, partition: scaleout.Partition,
+              prices: pd.DataFrame | None) -> pd.DataFrame:
+    """The partition's rows on the day with their features, validated (raises before anything is written)."""
+    from pokewatch import validation
+
+    products = partition.product_filter
+    with db.connect(settings) as conn:
+        if prices is None:
+            prices = history.load_history(conn, scoring.as_of, scoring.lookback_days, scoring.source, products)
+        cards, sets = history.load_reference(conn)
+    if prices.empty or pd.to_datetime(prices["as_of"]).max().date() != scoring.as_of:
+        raise RuntimeError(f"no landed prices for {scoring.as_of}: nothing to score")
+    if products is not None:
+        cards = cards[cards["product_id"].isin(products)]
+    panel = build_panel(prices, cards, scaleout.sets_with_first_seen(sets, scoring.set_first_seen))
+    today = frame_for_days(panel, [panel.day_index(scoring.as_of)])
+    with _VALIDATION_LOCK:
+        validation.validate_features(today, dataset="scoring features", severities=settings.validation_severity)
+    return today
 
 
 def _decide(scored: pd.DataFrame, scoring: ScoringRequest, profile: CostProfile) -> pd.DataFrame:

@@ -28,3 +28,17 @@ def test_reads_inside_a_shared_window_equal_the_database_and_stop_at_its_end(set
     pd.testing.assert_frame_equal(shared_some, direct_some)
     assert len(direct[7]) > 0 and set(direct_some["product_id"]) == set(products)
     assert after.empty  # outside the block every read asks the database
+
+
+def test_what_is_derived_from_the_prices_is_computed_once_inside_the_block_only():
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    with history.shared_window():
+        assert [history.shared(("features", DAY), compute) for _ in range(3)] == [1, 1, 1]
+        assert history.shared(("features", DAY + dt.timedelta(days=1)), compute) == 2  # another key
+    assert history.shared(("features", DAY), compute) == 3  # outside: computed each time
+    assert history.shared(("features", DAY), compute) == 4
