@@ -85,12 +85,12 @@ def _floors(database: str, extra: dict) -> dict:
         day = db.copy_out(conn, "select * from pokewatch.prices where as_of = %s", (DAY,))
         signals = db.copy_out(conn, "select * from pokewatch.signals where as_of = %s", (DAY,))
     rows = training_rows(settings, DAY)
-    fit_seconds, regressor = bare_fit(rows)
+    fit_seconds, regressor = bare_fit(rows, settings.compute_threads)  # the threads the nightly fits with
     horizons = len(extra.get("POKEWATCH_HORIZONS", "7,30,90").split(","))
     return {
         "collect": (len(day), plain_copy(settings, day, "pokewatch.prices", list(day.columns))),
         "fit": (len(rows.fit_y), fit_seconds),
-        "predict": (len(rows.today_x) * horizons, bare_predict(regressor, rows) * horizons),
+        "predict": (len(rows.today_x) * horizons, bare_predict(regressor, rows, settings.compute_threads) * horizons),
         "publish": (len(signals), plain_copy(settings, signals, "pokewatch.signals", list(signals.columns))),
     }
 
@@ -122,7 +122,7 @@ def _config(template: str, extra: dict) -> tuple[list[dict], dict, float]:
 def _section(name: str, target: float, runs: list[dict], floors: dict, first_night: float) -> str:
     m = {k: median([r[k] for r in runs]) for k in runs[0]}
     floor_of = {"collect": ("plain COPY of the day's rows", floors["collect"]),
-                "train": ("bare fit of the primary horizon's rows", floors["fit"]),
+                "train": ("bare fit of the primary horizon's rows, on the nightly's threads", floors["fit"]),
                 "score": ("bare predict of the day's rows per horizon + plain COPY of the signals",
                           (floors["publish"][0], floors["predict"][1] + floors["publish"][1]))}
     rows = []

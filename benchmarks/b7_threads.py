@@ -8,8 +8,6 @@ import datetime as dt
 import multiprocessing
 import os
 
-from threadpoolctl import threadpool_limits
-
 from benchmarks.b1_nightly import DAY, _template
 from benchmarks.common import REPEATS, drop_database, median, scratch_database, settings_for, table
 from benchmarks.floors import bare_fit, training_rows
@@ -25,8 +23,7 @@ def _fits(rows, threads: int, neighbour: bool) -> float:
     if spinner:
         spinner.start()
     try:
-        with threadpool_limits(limits=threads, user_api="openmp"):
-            return median([bare_fit(rows)[0] for _ in range(REPEATS)])
+        return median([bare_fit(rows, threads)[0] for _ in range(REPEATS)])
     finally:
         if spinner:
             spinner.kill()

@@ -53,11 +53,18 @@ def training_rows(settings, day: dt.date, source: str = "tcgcsv") -> TrainingRow
                         features)
 
 
-def bare_fit(rows: TrainingRows):
-    """Seconds to fit the model's regressor alone (no calibration, evaluation or logging), and the regressor."""
+def bare_fit(rows: TrainingRows, threads: int):
+    """Seconds to fit the model's regressor alone (no calibration, evaluation or logging) on `threads` threads,
+    and the regressor."""
+    from threadpoolctl import threadpool_limits
+
     model = FairPriceModel(random_state=0)
-    return timed(lambda: model._regressor(rows.features).fit(rows.fit_x, rows.fit_y))
+    with threadpool_limits(limits=threads):
+        return timed(lambda: model._regressor(rows.features).fit(rows.fit_x, rows.fit_y))
 
 
-def bare_predict(regressor, rows: TrainingRows) -> float:
-    return timed(lambda: regressor.predict(rows.today_x))[0]
+def bare_predict(regressor, rows: TrainingRows, threads: int) -> float:
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=threads):
+        return timed(lambda: regressor.predict(rows.today_x))[0]

@@ -29,7 +29,9 @@ OUTCOME_COLUMNS = [
 KEY = ["kind", "product_id", "variant", "as_of", "model_version", "horizon_days", "profile"]
 
 # Signals due for grading: horizon ended on or before the grading day, end day landed, not graded since they were
-# (re)published; each with the last landed market price after its day and on or before its end day.
+# (re)published; each with the last landed market price after its day and on or before its end day. `due` is
+# materialized: planned inline, PostgreSQL walked every landed price into the signals' index (1.3 s of wall time
+# on 2 cores for a night with nothing due, 0.4 s so).
 DUE_SIGNALS = """
     with signals as (
         select s.product_id, s.variant, s.as_of, s.model_version, s.signal, s.market_price, s.fair_price,
@@ -37,7 +39,7 @@ DUE_SIGNALS = """
         from pokewatch.signals s
         where s.as_of >= %(since)s and s.market_price > 0
     ),
-    due as (
+    due as materialized (
         select signals.*, signals.as_of + signals.horizon_days as end_day
         from signals
         where signals.as_of + signals.horizon_days <= %(through)s
