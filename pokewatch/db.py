@@ -105,8 +105,10 @@ def copy_in(conn: psycopg.Connection, table: str, frame: pd.DataFrame, columns: 
     return len(frame)
 
 
-def copy_out(conn: psycopg.Connection, query: str, params: tuple = ()) -> pd.DataFrame:
-    """Run a select and read its rows with COPY (an order of magnitude faster than row fetching)."""
+def copy_out(conn: psycopg.Connection, query: str, params: tuple = (), sort_by: list[str] | None = None
+             ) -> pd.DataFrame:
+    """Run a select and read its rows with COPY (an order of magnitude faster than row fetching), sorted by
+    `sort_by` if given (in Arrow, before pandas: a day is 4 bytes there and a Python object in pandas)."""
     bound = psycopg.ClientCursor(conn).mogrify(query, params) if params else query
     sql = f"copy ({bound}) to stdout (format csv, header)"
     buffer = io.BytesIO()
@@ -121,6 +123,8 @@ def copy_out(conn: psycopg.Connection, query: str, params: tuple = ()) -> pd.Dat
     convert = pacsv.ConvertOptions(true_values=["t"], false_values=["f"])
     table = pacsv.read_csv(pa.py_buffer(buffer.getbuffer()), convert_options=convert)
     del buffer
+    if sort_by:
+        table = table.sort_by([(column, "ascending") for column in sort_by])
     return table.to_pandas()
 
 

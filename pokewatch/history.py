@@ -93,11 +93,12 @@ def _read_history(conn: psycopg.Connection, as_of: dt.date, lookback_days: int, 
     if product_ids is not None:
         query += " and product_id = any(%s::bigint[])"
         params += (list(product_ids),)
-    frame = copy_out(conn, query, params)
-    frame["variant"] = frame["variant"].astype(str)
     # One order whatever plan PostgreSQL picks (it changes with table statistics): series are numbered in order of
-    # appearance, so the same rows must always give the same panel, model and dataset digest.
-    return frame.sort_values(["as_of", "product_id", "variant"], kind="stable", ignore_index=True)
+    # appearance, so the same rows must always give the same panel, model and dataset digest. (as_of, product_id,
+    # variant) is unique within a source; strings sort by code point, as pandas sorts them.
+    frame = copy_out(conn, query, params, sort_by=["as_of", "product_id", "variant"])
+    frame["variant"] = frame["variant"].astype(str)
+    return frame
 
 
 def load_reference(conn: psycopg.Connection) -> tuple[pd.DataFrame, pd.DataFrame]:
