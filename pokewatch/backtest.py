@@ -26,6 +26,7 @@ from pokewatch.edge import class_edge
 from pokewatch.evaluate import BASELINES, band_coverage, daily_spearman, error_metrics
 from pokewatch.features import _ffill, build_panel, frame_for_days, target_array
 from pokewatch.model import FairPriceModel
+from pokewatch.scaleout import bounded_sample
 from pokewatch.settings import PROJECT_DIR, Settings
 from pokewatch.signals import SignalRule, decide_signals
 from pokewatch.split import can_train, training_days
@@ -242,7 +243,8 @@ def store_warehouse_edges(settings: Settings, as_of: dt.date, source: str = "tcg
     from pokewatch.track_record import replace_backtest
 
     with db.connect(settings) as conn:
-        history = load_history(conn, as_of, WAREHOUSE_HISTORY_DAYS, source)
+        history = bounded_sample(load_history(conn, as_of, WAREHOUSE_HISTORY_DAYS, source),
+                                 settings.walk_forward_max_cells)
         chosen = list(load_profiles(conn, profiles or settings.profiles).values())
     result = run_backtest(settings, "warehouse", chosen, horizons=tuple(horizons or (settings.horizon_days,)),
                           history=history, keep_decisions=True)

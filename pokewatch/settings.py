@@ -88,6 +88,9 @@ class Settings(BaseSettings):
     max_flat_share: float = 0.9
     max_train_rows: int = 400_000
     random_seed: int = 42
+    # The walk-forward record a new champion stores follows a stable sample of products when the warehouse's days ×
+    # series exceed this (pokewatch.backtest.bounded_sample: ~1.1 KB of memory each).
+    walk_forward_max_cells: int = Field(1_500_000, ge=1)
     threads: int | None = Field(None, ge=1, description="Threads scikit-learn fits and predicts with; empty = the "
                                 "cores this process may use less one, at least 1 (pokewatch/threads.py)")
     lock_timeout_seconds: float = 30.0
