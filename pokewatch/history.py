@@ -13,7 +13,7 @@ import psycopg
 
 from pokewatch.db import copy_out
 
-# While shared_window() is open: (database, source, day) -> (lookback_days, the whole catalogue's window), and
+# While shared_window() is open: (database, source, day) -> (lookback_days, the first whole-catalogue window), and
 # ("derived", …) -> what shared() computed.
 _SHARED: dict[tuple, object] | None = None
 _SHARED_LOCK = threading.Lock()  # scoring partitions read from threads
@@ -22,8 +22,8 @@ T = TypeVar("T")
 
 @contextlib.contextmanager
 def shared_window() -> Iterator[None]:
-    """Inside this block, a history read is served from the widest whole-catalogue window of the same database,
-    source and day read so far (sliced to its days and products), instead of the database.
+    """Inside this block, a history read is served from the first whole-catalogue window of the same database,
+    source and day read in it, when that window covers it (sliced to its days and products).
 
     The nightly's stages after validation read the same landed prices five or more times (training at each
     horizon, scoring, alerts, drift: ~3.5 s each on the full catalogue). Only for a block that holds the writer
@@ -73,11 +73,13 @@ def load_history(
         if product_ids is not None:
             keep &= frame["product_id"].isin(list(product_ids))
         return frame[keep].reset_index(drop=True)
-    if _SHARED is not None and product_ids is None:
+    if _SHARED is not None and product_ids is None and held is None:
+        # The first whole-catalogue read is kept (the primary training's window); a wider one later (a longer
+        # horizon, the walk-forward's year) is read and let go, so the block never holds more than training did.
         frame = _read_history(conn, as_of, lookback_days, source, None)
         with _SHARED_LOCK:
             if _SHARED is not None:
-                _SHARED[key] = (lookback_days, frame)
+                _SHARED.setdefault(key, (lookback_days, frame))
         return frame.copy(deep=False)
     return _read_history(conn, as_of, lookback_days, source, product_ids)
 

@@ -20,6 +20,7 @@ def test_reads_inside_a_shared_window_equal_the_database_and_stop_at_its_end(set
             # prices change behind the block's back: it does not look again, so this read must come from the window
             conn.execute("delete from pokewatch.prices where as_of > %s", (DAY - dt.timedelta(days=7),))
             conn.commit()
+            wider = history.load_history(c, DAY, 60)  # wider than the first window: from the database, not kept
             shared_7 = history.load_history(c, DAY, 7)
             shared_some = history.load_history(c, DAY, 7, product_ids=products)
         after = history.load_history(c, DAY, 7)
@@ -28,6 +29,7 @@ def test_reads_inside_a_shared_window_equal_the_database_and_stop_at_its_end(set
     pd.testing.assert_frame_equal(shared_some, direct_some)
     assert len(direct[7]) > 0 and set(direct_some["product_id"]) == set(products)
     assert after.empty  # outside the block every read asks the database
+    assert len(wider) and wider["as_of"].max() <= DAY - dt.timedelta(days=7)
 
 
 def test_what_is_derived_from_the_prices_is_computed_once_inside_the_block_only():
