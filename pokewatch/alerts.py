@@ -22,7 +22,7 @@ import bottleneck as bn
 import numpy as np
 import pandas as pd
 
-from pokewatch.features import _ffill, build_panel
+from pokewatch.features import _ffill, _move, _shift, build_panel
 
 MOVE_WINDOWS = (1, 7, 30)
 EXTREME_WINDOWS = (30, 90)
@@ -51,12 +51,9 @@ class AlertResult:
 
 
 def _rolling(matrix: np.ndarray, window: int, fn: str) -> np.ndarray:
-    """max/min of the `window` days before each day (the day itself excluded), NaN-aware: bottleneck's moving
-    window along the days, as the features use (pandas' rolling went column by column: 10× slower)."""
-    before = np.full_like(matrix, np.nan)
-    before[1:] = matrix[:-1]
-    move = bn.move_max if fn == "max" else bn.move_min
-    return move(before, min(window, len(before)), min_count=1, axis=0)
+    """max/min of the `window` days before each day (the day itself excluded), NaN-aware: the features' moving
+    window along the days (pandas' rolling went column by column: 10× slower)."""
+    return _move(bn.move_max if fn == "max" else bn.move_min, _shift(matrix, 1), window)
 
 
 def _future(matrix: np.ndarray, days: int, fn: str) -> np.ndarray:

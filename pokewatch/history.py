@@ -43,10 +43,7 @@ def shared(key: tuple, compute: Callable[[], T]) -> T:
     """`compute()` once per key inside shared_window() (something derived from the landed prices only, such as a
     day's scoring features, which every horizon scores), every time outside it."""
     with _SHARED_LOCK:
-        if _SHARED is None:
-            held = None
-        else:
-            held = _SHARED.get(("derived", *key))
+        held = _SHARED.get(("derived", *key)) if _SHARED is not None else None
     if held is not None:
         return held
     value = compute()

@@ -33,6 +33,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _import(modules: tuple[str, ...]) -> None:
+    for module in modules:
+        importlib.import_module(module)
+
+
 def _start(timeout: float, warm_up: tuple[str, ...] = ()) -> tuple[subprocess.Popen, str]:
     """Start the server, import the `warm_up` modules while it boots (the two use a core each), wait for it."""
     import httpx
@@ -49,8 +54,7 @@ def _start(timeout: float, warm_up: tuple[str, ...] = ()) -> tuple[subprocess.Po
     url = f"http://127.0.0.1:{port}/api"
     deadline = time.monotonic() + timeout
     try:
-        for module in warm_up:
-            importlib.import_module(module)
+        _import(warm_up)
     except BaseException:
         process.kill()
         raise
@@ -75,8 +79,7 @@ def prefect_api(warm_up: tuple[str, ...] = ()) -> Iterator[str | None]:
     from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, temporary_settings
 
     if PREFECT_API_URL.value():
-        for module in warm_up:
-            importlib.import_module(module)
+        _import(warm_up)
         yield PREFECT_API_URL.value()
         return
     process, url = _start(float(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()), warm_up)
